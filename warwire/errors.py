@@ -1,0 +1,76 @@
+"""warwire's exceptions. Catch at the level you care about:
+
+    WarwireError                 anything warwire raises on purpose
+    ├── ConfigError              a setting, config file or data file is wrong
+    ├── PipelineMissingError     the spaCy English pipeline is not installed
+    ├── KnowledgeBaseError       an actor/place/cue data file cannot be read
+    └── InputError               one input cannot be processed (carries a code)
+        ├── EmptyInputError        code "empty"
+        ├── BinaryInputError       code "binary"
+        ├── EncodingError          code "encoding"
+        ├── TooLargeError          code "too_large"
+        ├── NotEnglishError        code "not_english"
+        ├── MalformedRecordError   code "bad_record" (bad JSONL line, missing text, bad field)
+        ├── BadDateError           code "bad_date"
+        └── HtmlError              code "bad_html"
+
+An ``InputError`` is recorded as an error record for that one input and the run goes on; the other
+classes stop the run with a message saying what to do.
+"""
+from __future__ import annotations
+
+
+class WarwireError(Exception):
+    """Base class of every error warwire raises on purpose."""
+
+
+class ConfigError(WarwireError):
+    pass
+
+
+class KnowledgeBaseError(WarwireError):
+    pass
+
+
+class PipelineMissingError(WarwireError):
+    pass
+
+
+class InputError(WarwireError):
+    code = "bad_input"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class EmptyInputError(InputError):
+    code = "empty"
+
+
+class BinaryInputError(InputError):
+    code = "binary"
+
+
+class EncodingError(InputError):
+    code = "encoding"
+
+
+class TooLargeError(InputError):
+    code = "too_large"
+
+
+class NotEnglishError(InputError):
+    code = "not_english"
+
+
+class MalformedRecordError(InputError):
+    code = "bad_record"
+
+
+class BadDateError(InputError):
+    code = "bad_date"
+
+
+class HtmlError(InputError):
+    code = "bad_html"

@@ -1,0 +1,72 @@
+"""ACLED event and sub-event type for an event, from its trigger's hint, mode, actors and the words
+around it (``cues/acled.yaml``). Events ACLED would not code (threats, accusations, talks) get nulls.
+"""
+from __future__ import annotations
+
+from ..types import AcledCode, ActorKind, EventType, Modality
+
+CODED_MODALITIES = frozenset({Modality.ASSERTED, Modality.CLAIMED, Modality.ALLEGED})
+STATE_KINDS = frozenset({ActorKind.STATE, ActorKind.GOVERNMENT, ActorKind.MILITARY, ActorKind.POLICE})
+
+
+class AcledCoder:
+    def __init__(self, table: dict):
+        self.hints = {k: tuple(v) for k, v in (table.get("hints") or {}).items()}
+        self.remote = frozenset(table.get("remote_hints") or ())
+        self.armed = frozenset(ActorKind(k) for k in table.get("armed_target_kinds") or ())
+        self.civilian = frozenset(ActorKind(k) for k in table.get("civilian_target_kinds") or ())
+        self.intervention = frozenset(table.get("intervention") or ())
+        self.excessive = frozenset(table.get("excessive") or ())
+        self.violent = frozenset(table.get("violent") or ())
+
+    def code(self, etype: EventType, hints: list[str], mode_hint: str | None, modality: Modality,
+             source_kinds: list[ActorKind], target_kinds: list[ActorKind], lemmas: set[str]) -> AcledCode:
+        if modality not in CODED_MODALITIES:
+            return AcledCode()
+        hint = self._pick(etype, hints, mode_hint, source_kinds, target_kinds, lemmas)
+        if hint is None or hint == "none" or hint not in self.hints:
+            return AcledCode()
+        et, sub = self.hints[hint]
+        return AcledCode(et, sub)
+
+    def _pick(self, etype, hints, mode_hint, src, tgt, lemmas) -> str | None:
+        remote = [h for h in hints if h in self.remote]
+        if etype == EventType.PROTEST:
+            return self._protest(hints, lemmas)
+        if remote:
+            return remote[0]
+        if mode_hint and etype == EventType.ASSAULT and (mode_hint in self.remote or mode_hint in ("abduct", "sexual")):
+            return mode_hint
+        for special in ("abduct", "sexual", "overtake", "regain", "transfer", "looting", "mob", "violent_demo",
+                        "excessive_force", "arrest", "disrupted", "hq", "agreement", "change"):
+            if special in hints:
+                return self._territory(special, src) if special in ("overtake", "regain") else special
+        if "clash" in hints or "attack" in hints or (etype == EventType.ASSAULT and not hints):
+            return self._violence(hints, src, tgt)
+        return hints[0] if hints else None
+
+    def _violence(self, hints, src, tgt) -> str:
+        tgt_armed = any(k in self.armed for k in tgt)
+        src_armed = any(k in self.armed for k in src)
+        tgt_civ = any(k in self.civilian for k in tgt)
+        if tgt_civ and not tgt_armed:
+            return "attack"
+        if "clash" in hints or tgt_armed or (src_armed and not tgt):
+            return "clash"
+        return "attack"
+
+    def _territory(self, hint, src) -> str:
+        if any(k in STATE_KINDS for k in src):
+            return "regain"
+        return "overtake" if src else hint
+
+    def _protest(self, hints, lemmas) -> str:
+        if "mob" in hints:
+            return "mob"
+        if lemmas & self.excessive:
+            return "excessive_force"
+        if "violent_demo" in hints or lemmas & self.violent:
+            return "violent_demo"
+        if lemmas & self.intervention:
+            return "protest_intervention"
+        return "peaceful_protest"

@@ -1,0 +1,424 @@
+"""Actor mentions: knowledge-base names, state nouns ("US forces"), capital metonymy, generic actors,
+named entities the base lacks, and descriptive mentions ("the umbrella group").
+
+``ActorFinder.find(doc)`` returns an ``ActorIndex``: mentions grouped by who they are, with a token
+index the event and relation layers use to read roles off the parse.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span as SpacySpan, Token
+from spacy.util import filter_spans
+
+from ..kb.actors import ActorEntry, ActorKB
+from ..types import Actor, ActorKind, Span
+
+log = logging.getLogger(__name__)
+
+PRODUCER = "warwire.actors.kb_ner.v1"
+# Heads of a prepositional phrase that make a place name a location, not an actor.
+LOCATIVE_PREPS = frozenset({"in", "at", "near", "from", "to", "into", "outside", "around", "across", "toward",
+                            "towards", "inside", "within", "through", "via", "throughout", "onto", "between",
+                            "of", "north", "south", "east", "west", "along", "over", "beyond", "off"})
+MOTION_VERBS = frozenset({"visit", "arrive", "reach", "travel", "fly", "leave", "enter", "return", "exit",
+                          "flee", "cross", "invade", "bomb", "shell", "strike", "capture", "seize", "besiege",
+                          "occupy", "recapture", "liberate", "evacuate", "hit", "target", "raid", "storm"})
+GROUP_NOUNS = frozenset({"group", "militia", "faction", "movement", "organization", "organisation", "coalition",
+                         "alliance", "network", "outfit", "insurgency", "party", "brigade", "brigades",
+                         "battalion", "front", "army", "force", "forces", "rebels", "regiment", "corps",
+                         "council", "wing", "cell", "proxy", "proxies", "umbrella", "gang", "cartel", "guard",
+                         "guards", "unit", "command", "jihadists", "militants", "fighters"})
+ORG_HEADS = frozenset({"brigade", "brigades", "battalion", "militia", "front", "movement", "army", "forces",
+                       "regiment", "corps", "council", "party", "organization", "organisation", "group", "guard",
+                       "guards", "alliance", "coalition", "union", "league", "committee", "command", "division",
+                       "cartel", "gang", "network", "legion", "resistance"})
+DESCRIPTIVE = frozenset({"group", "militia", "movement", "organization", "organisation", "faction", "coalition",
+                         "alliance", "rebels", "insurgents", "outfit", "network", "umbrella"})
+PRONOUNS = {"it": "thing", "its": "thing", "itself": "thing", "they": "plural", "them": "plural",
+            "their": "plural", "he": "person", "him": "person", "his": "person", "she": "person", "her": "person"}
+GROUP_KINDS = frozenset({ActorKind.MILITIA, ActorKind.REBEL, ActorKind.TERRORIST, ActorKind.ALLIANCE,
+                         ActorKind.PARTY, ActorKind.ORGANIZATION})
+
+
+@dataclass(slots=True)
+class AMention:
+    start: int                  # token index
+    end: int                    # token index (exclusive)
+    cstart: int
+    cend: int
+    key: str                    # who: KB id, generic id, or a normalised name
+    entry: ActorEntry | None    # KB knowledge, when known
+    name: str
+    kind: ActorKind
+    country: str | None
+    generic: str | None = None  # generic actor id whose country is filled from context
+    descriptive: bool = False   # "the group": refers to an actor, not a name
+
+
+@dataclass(slots=True)
+class ActorIndex:
+    doc: Doc
+    mentions: list[AMention] = field(default_factory=list)
+    tok: dict[int, AMention] = field(default_factory=dict)
+    pronouns: dict[int, str] = field(default_factory=dict)     # token index -> actor key
+    descriptions: dict[str, set[str]] = field(default_factory=dict)  # key -> descriptive nouns (appositives)
+    place_tokens: set[int] = field(default_factory=set)      # tokens of capital/country names used as places
+    keys: dict[str, AMention] = field(default_factory=dict)   # key -> first mention
+
+    def add(self, m: AMention) -> None:
+        if any(i in self.tok for i in range(m.start, m.end)):
+            return
+        self.mentions.append(m)
+        for i in range(m.start, m.end):
+            self.tok[i] = m
+        self.keys.setdefault(m.key, m)
+
+    def actor_at(self, token: Token) -> str | None:
+        """The actor a token refers to: its own mention, or a resolved pronoun."""
+        m = self.tok.get(token.i)
+        if m is not None:
+            return m.key
+        return self.pronouns.get(token.i)
+
+    def actor_in(self, token: Token, max_depth: int = 2) -> str | None:
+        """The actor named by a noun phrase headed by ``token`` (the head itself, then its modifiers)."""
+        key = self.actor_at(token)
+        if key:
+            return key
+        frontier = [token]
+        for _ in range(max_depth):
+            nxt = []
+            for t in frontier:
+                for c in t.children:
+                    if c.dep_ in ("compound", "amod", "nmod", "appos", "poss", "nummod", "conj", "det") or \
+                            (c.dep_ == "prep" and c.lower_ == "of"):
+                        key = self.actor_at(c)
+                        if key and c.dep_ != "poss":
+                            return key
+                        nxt.append(c)
+            frontier = nxt
+        return None
+
+    def to_records(self, default_country: str | None, kb: ActorKB) -> tuple[tuple[Actor, ...], dict[str, str]]:
+        """One Actor per key, ids A1.. in order of first mention; returns (actors, key -> id)."""
+        groups: dict[str, list[AMention]] = {}
+        for m in sorted(self.mentions, key=lambda m: m.cstart):
+            key = m.key
+            if m.generic:  # a generic actor takes the article's country unless it has its own
+                key = kb.generic_for(m.generic, m.country or default_country).id
+            groups.setdefault(key, []).append(m)
+        actors, ids = [], {}
+        text = self.doc.text
+        for n, (key, ms) in enumerate(groups.items(), start=1):
+            first = ms[0]
+            entry = first.entry
+            if first.generic:
+                entry = kb.generic_for(first.generic, first.country or default_country)
+            named = [m for m in ms if not m.descriptive] or ms
+            name = max(named, key=lambda m: (m.cend - m.cstart)).name if entry is None else \
+                max(named, key=lambda m: (m.cend - m.cstart)).name
+            aid = f"A{n}"
+            for m in ms:
+                ids[m.key] = aid
+            ids[key] = aid
+            actors.append(Actor(
+                id=aid, name=name, canonical=entry.canonical if entry else None,
+                kb_id=entry.id if entry else None, kind=entry.kind if entry else first.kind,
+                country=(entry.country if entry else first.country),
+                acled_name=entry.acled_name if entry else None,
+                mentions=tuple(Span.of(text, m.cstart, m.cend) for m in ms), producer=PRODUCER))
+        return tuple(actors), ids
+
+
+class ActorFinder:
+    """Finds actor mentions in a parsed Doc. Build once per pipeline; ``find`` is called per article."""
+
+    def __init__(self, kb: ActorKB, vocab):
+        self.kb = kb
+        self.forms: dict[str, list] = {}
+        self.lower = PhraseMatcher(vocab, attr="LOWER")
+        self.cased = PhraseMatcher(vocab, attr="ORTH")
+        from spacy.lang.en import English
+
+        tokenizer = English().tokenizer
+        lower_pats: dict[str, Doc] = {}
+        cased_pats: dict[str, Doc] = {}
+        for sf in kb.surface_forms():
+            key = ("C:" + sf.text) if sf.cased else sf.text.lower()
+            self.forms.setdefault(key, []).append(sf)
+            if sf.cased:
+                cased_pats.setdefault(key, tokenizer(sf.text))
+            else:
+                lower_pats.setdefault(key, tokenizer(sf.text.lower()))
+        for key, pat in lower_pats.items():
+            self.lower.add(key, [pat])
+        for key, pat in cased_pats.items():
+            self.cased.add(key, [pat])
+        self.with_state = {tuple(tokenizer(p).to_array("LOWER")): role for p, role in kb.with_state.items()}
+        self.with_state_max = max((len(k) for k in self.with_state), default=1)
+
+    def demonym(self, tok: Token) -> str | None:
+        """The ISO3 of a nationality adjective or country name token ("Israeli", "US"), else None."""
+        for key in ("C:" + tok.text, tok.lower_):
+            for sf in self.forms.get(key, ()):
+                if sf.role == "demonym" or (sf.role == "name" and sf.target in _state_ids(self.kb)):
+                    return sf.target.upper()
+        return None
+
+    # ---------------------------------------------------------------- main entry
+
+    def find(self, doc: Doc) -> ActorIndex:
+        idx = ActorIndex(doc)
+        spans = self._kb_spans(doc)
+        for span in spans:
+            self._add_kb_mention(idx, doc, span)
+        self._add_ner(idx, doc)
+        self._add_descriptions(idx, doc)
+        self._resolve_pronouns(idx, doc)
+        idx.mentions.sort(key=lambda m: m.start)
+        return idx
+
+    # ---------------------------------------------------------------- knowledge-base names
+
+    def _kb_spans(self, doc: Doc) -> list[SpacySpan]:
+        spans = []
+        strings = doc.vocab.strings
+        for matcher in (self.cased, self.lower):
+            for match_id, s, e in matcher(doc):
+                key = strings[match_id]
+                span = SpacySpan(doc, s, e, label=key)
+                if not key.startswith("C:") and not self._case_ok(span, key):
+                    continue
+                spans.append(span)
+        return filter_spans(spans)
+
+    def _case_ok(self, span: SpacySpan, key: str) -> bool:
+        """A name written with capitals must be capitalised in the text too ("hamas" is no match)."""
+        forms = self.forms[key]
+        if any(sf.role == "generic" for sf in forms):
+            return True
+        if span.text.islower() and any(not sf.text.islower() for sf in forms):
+            return False
+        return True
+
+    def _add_kb_mention(self, idx: ActorIndex, doc: Doc, span: SpacySpan) -> None:
+        forms = self.forms[span.label_]
+        sf = forms[0]
+        if sf.role == "generic":
+            self._add_generic(idx, doc, span, sf.target)
+            return
+        if sf.role in ("demonym", "capital") or (sf.role == "name" and sf.target in _state_ids(self.kb)):
+            iso3 = sf.target.upper() if sf.role == "name" else sf.target
+            if self._state_noun(idx, doc, span, iso3):
+                return
+            if sf.role == "demonym":
+                return  # an attribute ("Iraqi armed group"): events may still read it as a source
+            if self._is_locative(span):
+                idx.place_tokens.update(range(span.start, span.end))
+                return
+            entry = self.kb.state(iso3)
+        else:
+            entry = self.kb.entries.get(sf.target)
+        if entry is None:
+            return
+        idx.add(AMention(span.start, span.end, span.start_char, span.end_char, entry.id, entry, span.text,
+                         entry.kind, entry.country))
+
+    def _state_noun(self, idx: ActorIndex, doc: Doc, span: SpacySpan, iso3: str) -> bool:
+        """"US forces", "Iraq's army", "Iraqi security forces": the state's actor of that role."""
+        j = span.end
+        if j < len(doc) and doc[j].lower_ in ("'s", "’s"):
+            j += 1
+        for skip in (0, 1):  # allow one adjective between: "Iraqi senior officials"
+            k = j + skip
+            if skip and (k > len(doc) or doc[j].pos_ != "ADJ"):
+                break
+            for n in range(min(self.with_state_max, len(doc) - k), 0, -1):
+                role = self.with_state.get(tuple(t.lower for t in doc[k:k + n]))
+                if role:
+                    entry = self.kb.state_role(iso3, role)
+                    if entry is None:
+                        return False
+                    end = k + n
+                    m = AMention(span.start, end, span.start_char, doc[end - 1].idx + len(doc[end - 1]),
+                                 entry.id, entry, doc[span.start:end].text, entry.kind, entry.country)
+                    idx.add(m)
+                    return True
+        return False
+
+    @staticmethod
+    def _is_locative(span: SpacySpan) -> bool:
+        head = span.root.head
+        if span.root.dep_ == "pobj" and head.lower_ in LOCATIVE_PREPS:
+            return True
+        if span.root.dep_ in ("dobj", "obj") and head.lemma_ in MOTION_VERBS:
+            return True
+        if span.root.dep_ in ("compound", "appos") and head.ent_type_ in ("GPE", "LOC", "FAC"):
+            return True
+        return span.root.dep_ == "pobj" and head.dep_ == "prep" and head.head.lower_ in ("north", "south", "east", "west")
+
+    def _add_generic(self, idx: ActorIndex, doc: Doc, span: SpacySpan, gid: str) -> None:
+        tpl = self.kb.generic[gid]
+        root = span.root
+        if gid in ("government", "military", "police") and root.tag_ not in ("NNS", "NNPS") and \
+                not any(c.lower_ == "the" for c in root.children) and gid != "police":
+            return  # "a military operation": an attribute, not an actor
+        if root.pos_ not in ("NOUN", "PROPN"):
+            return
+        idx.add(AMention(span.start, span.end, span.start_char, span.end_char, f"generic:{gid}", None, span.text,
+                         tpl.kind, None, generic=gid))
+
+    # ---------------------------------------------------------------- named entities the base lacks
+
+    def _add_ner(self, idx: ActorIndex, doc: Doc) -> None:
+        persons: dict[str, str] = {}
+        for ent in doc.ents:
+            if any(i in idx.tok for i in range(ent.start, ent.end)):
+                continue
+            ent = _trim(ent)
+            if ent is None:
+                continue
+            if ent.label_ == "PERSON":
+                self._add_person(idx, ent, persons)
+            elif ent.label_ == "ORG" and _is_real_org(ent, self.kb):
+                kind = _org_kind(ent)
+                idx.add(AMention(ent.start, ent.end, ent.start_char, ent.end_char, "org:" + ent.text.lower(), None,
+                                 ent.text, kind, None))
+            elif ent.label_ == "NORP" and ent.end < len(doc) and doc[ent.end].lower_ in GROUP_NOUNS | {"herders", "men"}:
+                span = doc[ent.start:ent.end + 1]
+                idx.add(AMention(span.start, span.end, span.start_char, span.end_char, "org:" + span.text.lower(),
+                                 None, span.text, ActorKind.MILITIA, None))
+
+    @staticmethod
+    def _add_person(idx: ActorIndex, ent: SpacySpan, persons: dict[str, str]) -> None:
+        words = [t for t in ent if t.is_alpha or "-" in t.text]
+        if not words or len(ent.text) < 3:
+            return
+        last = ent[-1].lower_.removeprefix("al-")
+        key = persons.get(last)
+        if key is None:
+            key = "person:" + ent.text.lower()
+            persons[last] = key
+        idx.add(AMention(ent.start, ent.end, ent.start_char, ent.end_char, key, None, ent.text,
+                         ActorKind.PERSON, None))
+
+    # ---------------------------------------------------------------- "the group", "the umbrella group"
+
+    def _add_descriptions(self, idx: ActorIndex, doc: Doc) -> None:
+        for m in list(idx.mentions):
+            root = doc[m.start:m.end].root
+            for c in root.children:
+                if c.dep_ == "appos" and c.lemma_.lower() in DESCRIPTIVE | {"group", "faction"}:
+                    words = {c.lemma_.lower()} | {x.lemma_.lower() for x in c.children if x.dep_ in ("compound", "amod")}
+                    idx.descriptions.setdefault(m.key, set()).update(words)
+        for tok in doc:
+            if tok.i in idx.tok or tok.lemma_.lower() not in DESCRIPTIVE or tok.pos_ != "NOUN":
+                continue
+            det = [c for c in tok.children if c.dep_ == "det"]
+            if not det or det[0].lower_ not in ("the", "this"):
+                continue
+            if tok.dep_ == "appos":
+                continue  # the appositive of a name describes it, it is not another mention
+            mods = {c.lemma_.lower() for c in tok.children if c.dep_ in ("compound", "amod")}
+            key = self._antecedent(idx, tok, mods)
+            if key is None:
+                continue
+            first = idx.keys[key]
+            start = det[0].i
+            span = doc[start:tok.i + 1]
+            idx.add(AMention(span.start, span.end, span.start_char, span.end_char, key, first.entry, span.text,
+                             first.kind, first.country, generic=first.generic, descriptive=True))
+
+    @staticmethod
+    def _antecedent(idx: ActorIndex, tok: Token, mods: set[str]) -> str | None:
+        before = [m for m in idx.mentions if m.end <= tok.i and not m.descriptive]
+        for m in reversed(before):  # described the same way earlier ("an umbrella group of ...")
+            desc = idx.descriptions.get(m.key, set())
+            if mods and mods <= desc:
+                return m.key
+        for m in reversed(before):
+            if m.kind in GROUP_KINDS and m.entry is not None or m.key.startswith("org:"):
+                return m.key
+        return None
+
+    # ---------------------------------------------------------------- pronouns (for roles only)
+
+    @staticmethod
+    def _resolve_pronouns(idx: ActorIndex, doc: Doc) -> None:
+        ordered = sorted(idx.mentions, key=lambda m: m.start)
+        for tok in doc:
+            want = PRONOUNS.get(tok.lower_)
+            if want is None or tok.pos_ != "PRON":
+                continue
+            cands = [m for m in ordered if m.end <= tok.i and tok.i - m.end < 60]
+            pick = None
+            for m in reversed(cands):
+                if want == "person" and m.kind == ActorKind.PERSON:
+                    pick = m
+                elif want == "thing" and m.kind not in (ActorKind.PERSON, ActorKind.CIVILIANS):
+                    pick = m
+                elif want == "plural" and m.kind != ActorKind.PERSON:
+                    pick = m
+                if pick:
+                    break
+            if pick is not None:
+                # prefer the subject of the clause that governs the pronoun ("Nujaba said it will...")
+                gov = tok.head
+                while gov.dep_ in ("ccomp", "xcomp", "advcl", "aux", "conj") and gov.head.i != gov.i:
+                    gov = gov.head
+                subj = [c for c in gov.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < tok.i]
+                if subj and want != "person":
+                    key = idx.actor_in(subj[0])
+                    m = idx.keys.get(key) if key else None
+                    if m is not None and m.kind != ActorKind.PERSON:
+                        pick = m
+                idx.pronouns[tok.i] = pick.key
+
+
+def _state_ids(kb: ActorKB) -> frozenset[str]:
+    ids = getattr(kb, "_state_ids", None)
+    if ids is None:
+        ids = frozenset(s.lower() for s in kb.states)
+        kb._state_ids = ids
+    return ids
+
+
+def _trim(ent: SpacySpan) -> SpacySpan | None:
+    """Cut an entity at a line break and strip a leading article or trailing possessive."""
+    doc = ent.doc
+    start, end = ent.start, ent.end
+    for t in ent:
+        if "\n" in t.text or "\n" in t.whitespace_ and t.i < ent.end - 1:
+            end = t.i + (0 if "\n" in t.text else 1)
+            break
+    while start < end and doc[start].lower_ in ("the", "a", "an"):
+        start += 1
+    while end > start and doc[end - 1].lower_ in ("'s", "’s", "'"):
+        end -= 1
+    if start >= end:
+        return None
+    return SpacySpan(doc, start, end, label=ent.label_)
+
+
+def _is_real_org(ent: SpacySpan, kb: ActorKB) -> bool:
+    """Drop ORG spans that are only demonyms and common words (headline casing fools the NER)."""
+    content = [t for t in ent if t.is_alpha and t.lower_ not in GROUP_NOUNS | {"backed", "linked", "armed", "the"}]
+    if not content:
+        return False
+    if all(t.text.lower() in kb.with_state or t.text.istitle() and t.pos_ in ("VERB", "ADJ") for t in content):
+        return False
+    return any(t.pos_ == "PROPN" or t.is_upper for t in content)
+
+
+def _org_kind(ent: SpacySpan) -> ActorKind:
+    head = ent[-1].lower_
+    if head in ("militia", "brigade", "brigades", "battalion", "regiment", "legion"):
+        return ActorKind.MILITIA
+    if head in ("front", "movement", "army", "resistance"):
+        return ActorKind.REBEL
+    if head in ("party",):
+        return ActorKind.PARTY
+    return ActorKind.ORGANIZATION

@@ -1,0 +1,431 @@
+"""Events: triggers from the cue lexicon, read through their modality frame, with roles, mode,
+place, date, casualties, aggregates and ACLED codes. Triggers that tell one event ("killed ... in a
+drone attack") are merged; a trigger that is only the content of a threat or a plan is re-typed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from ..kb.actors import ActorKB
+from ..kb.cues import Cue, Lexicon, ModeCue
+from ..types import (AcledCode, ActorKind, Aggregate, Article, Event, EventType, Modality, Precision, Quantity,
+                     Span, TimeSpan)
+from . import timex
+from .acled import AcledCoder
+from .actors import AMention, ActorFinder, ActorIndex
+from .modality import Frame, ModalityReader
+from .places import PlaceIndex
+from .quantities import Counter
+from .roles import carrier_roles, noun_roles, passive, verb_roles
+
+PRODUCER = "warwire.events.rules.v1"
+LOCATIVE = ("in", "at", "near", "outside", "around", "inside", "on", "across", "along", "into", "within")
+WEAK = 0.5  # cues below this weight need an actor, a mode or a count to count as an event
+
+
+@dataclass(slots=True)
+class Draft:
+    """An event under construction: token-level, mutable, local to this module."""
+
+    trig: Token
+    cue: Cue
+    frame: Frame
+    type: EventType
+    tokens: list[Token] = field(default_factory=list)
+    hints: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    mode: ModeCue | None = None
+    fatalities: Quantity | None = None
+    injured: Quantity | None = None
+    aggregate: Aggregate | None = None
+    since: bool = False
+
+
+class EventExtractor:
+    def __init__(self, lex: Lexicon, kb: ActorKB, finder: ActorFinder):
+        self.lex = lex
+        self.kb = kb
+        self.finder = finder
+        self.reader = ModalityReader(lex)
+        self.counter = Counter(lex.quantities)
+        self.coder = AcledCoder(lex.acled)
+        q = lex.quantities
+        self.death_nouns = frozenset(q.get("death_nouns") or ())
+        self.injury_nouns = frozenset(q.get("injury_nouns") or ())
+        self.death_verbs = frozenset(v for v in q.get("death_verbs") or () if " " not in v)
+        self.injury_verbs = frozenset(q.get("injury_verbs") or ())
+        self.aggregate_nouns = lex.frame("aggregate_nouns")
+        self.anaphoric = lex.frame("anaphoric_determiners")
+        self.light = lex.frame("light_verbs")
+
+    # ---------------------------------------------------------------- entry point
+
+    def extract(self, doc: Doc, article: Article, actors: ActorIndex, places: PlaceIndex) -> list[Event]:
+        """Events whose sources and targets are actor keys (the pipeline swaps keys for ids)."""
+        drafts = [d for d in (self._draft(t, actors) for t in self._triggers(doc, actors)) if d is not None]
+        drafts = self._merge(drafts)
+        drafts = self._drop_repeats(drafts)
+        body_start = _body_start(doc)
+        events, dates = [], _DateContext(article.published)
+        for d in sorted(drafts, key=lambda d: d.trig.i):
+            if d.trig.idx < body_start:
+                continue
+            ev = self._finish(d, doc, actors, places, dates, len(events) + 1)
+            if ev is not None:
+                events.append(ev)
+        return events
+
+    # ---------------------------------------------------------------- triggers
+
+    def _triggers(self, doc: Doc, actors: ActorIndex):
+        for tok in doc:
+            if tok.pos_ not in ("VERB", "NOUN", "PROPN") or tok.dep_ == "compound":
+                continue
+            m = actors.tok.get(tok.i)
+            if m is not None and not m.descriptive:
+                continue
+            cue = self._cue(tok)
+            if cue is not None:
+                yield tok, cue
+
+    def _cue(self, tok: Token) -> Cue | None:
+        lemma = tok.lemma_.lower()
+        if lemma in self.lex.negative:
+            return None
+        pos = "NOUN" if tok.pos_ == "PROPN" else tok.pos_
+        for cue in self.lex.lookup(lemma, pos) or self.lex.lookup(tok.lower_, pos):
+            if cue.requires_dep is None:
+                return cue
+            if any(c.dep_ == cue.requires_dep and c.lemma_.lower() in cue.requires for c in tok.children):
+                return cue
+        return None
+
+    def _draft(self, item, actors: ActorIndex) -> Draft | None:
+        tok, cue = item
+        frame = self.reader.frame(tok, cue.type.value)
+        etype = EventType(frame.retype) if frame.retype else cue.type
+        d = Draft(tok, cue, frame, etype, tokens=[tok], hints=[cue.acled] if cue.acled != "none" else [])
+        self._roles(d, actors)
+        self._mode(d)
+        self._casualties(d)
+        self._aggregate(d)
+        if cue.weight < WEAK and not (d.sources or d.targets or d.mode or d.fatalities):
+            return None
+        return d
+
+    def _roles(self, d: Draft, actors: ActorIndex) -> None:
+        tok, clash = d.trig, d.cue.acled == "clash"
+        if tok.pos_ == "VERB":
+            d.sources, d.targets = verb_roles(actors, tok, clash)
+        else:
+            d.sources, d.targets = noun_roles(actors, tok, clash)
+            if not d.sources:
+                d.sources = self._demonym_source(tok, actors)
+        fr = d.frame
+        carrier = fr.carrier
+        if carrier is not None and not d.sources:
+            d.sources = carrier_roles(actors, carrier)
+            if not d.targets:
+                d.targets = [k for k in verb_roles(actors, carrier, clash)[1] if k not in d.sources]
+        if fr.accused is not None and not d.sources:
+            key = actors.actor_in(fr.accused)
+            if key:
+                d.sources = [key]
+        if fr.retype or fr.modality in (Modality.CLAIMED, Modality.DENIED) and fr.governor is not None:
+            speaker = carrier_roles(actors, fr.governor) if fr.governor is not None else []
+            if speaker and (fr.retype == "THREATEN" or not d.sources or fr.modality == Modality.CLAIMED):
+                d.sources = speaker + [s for s in d.sources if s not in speaker][:0]
+        if d.type == EventType.ASSAULT and not d.targets and tok.pos_ == "NOUN":
+            d.targets = self._victims(tok, actors)
+
+    def _demonym_source(self, tok: Token, actors: ActorIndex) -> list[str]:
+        """"Israeli strikes", "US airstrikes": the nationality adjective names the source."""
+        for c in tok.children:
+            if c.dep_ in ("amod", "compound", "nmod") and c.i < tok.i:
+                iso3 = self.finder.demonym(c)
+                if iso3:
+                    entry = self.kb.state(iso3)
+                    if entry is not None:
+                        actors.add(AMention(c.i, c.i + 1, c.idx, c.idx + len(c), entry.id, entry, c.text,
+                                            entry.kind, entry.country))
+                        return [entry.id]
+        return []
+
+    def _victims(self, tok: Token, actors: ActorIndex) -> list[str]:
+        """"the killing of three soldiers in a drone attack": the attack's victims sit on the killing."""
+        head = tok.head.head if tok.dep_ == "pobj" else None
+        if head is not None and head.lemma_.lower() in self.death_verbs | {"killing", "death"}:
+            s, t = (verb_roles(actors, head) if head.pos_ == "VERB" else noun_roles(actors, head))
+            return t
+        return []
+
+    # ---------------------------------------------------------------- mode, casualties, aggregates
+
+    def _mode(self, d: Draft) -> None:
+        if d.cue.mode:
+            d.mode = ModeCue(d.cue.mode, None)
+        near = [c for c in d.trig.subtree if abs(c.i - d.trig.i) <= 8]
+        if d.trig.dep_ == "pobj":
+            near += [d.trig.head.head]
+        for t in near:
+            mc = self.lex.modes.get(t.lemma_.lower()) or self.lex.modes.get(t.lower_)
+            if mc and (d.mode is None or d.mode.acled is None):
+                d.mode = ModeCue(d.mode.mode if d.mode and d.cue.mode else mc.mode, mc.acled)
+                break
+
+    def _casualties(self, d: Draft) -> None:
+        tok = d.trig
+        lemma = tok.lemma_.lower()
+        if lemma in self.death_verbs or lemma in self.injury_verbs:
+            victims = self._victim_tokens(tok)
+            q = next((self.counter.victims(v) for v in victims if self.counter.victims(v)), None)
+            if lemma in self.death_verbs:
+                d.fatalities = q
+            else:
+                d.injured = q
+        elif tok.pos_ == "NOUN" and lemma in self.death_nouns | {"killing"}:
+            d.fatalities = self.counter.count(tok)
+
+    def _victim_tokens(self, verb: Token) -> list[Token]:
+        if verb.pos_ == "NOUN":
+            return [g for c in verb.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
+        if passive(verb):
+            subj = [c for c in verb.children if c.dep_ == "nsubjpass"]
+            return subj or ([verb.head] if verb.dep_ in ("acl", "amod") else [])
+        if verb.lemma_.lower() in ("die", "perish"):
+            return [c for c in verb.children if c.dep_ == "nsubj"]
+        return [c for c in verb.children if c.dep_ == "dobj"]
+
+    def _aggregate(self, d: Draft) -> None:
+        tok = d.trig
+        if tok.pos_ != "NOUN" or tok.tag_ != "NNS":
+            if not (tok.dep_ == "pobj" and tok.head.head.lemma_.lower() in self.aggregate_nouns):
+                return
+        q = self.counter.count(tok)
+        parent = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ == "of" else None
+        if q is not None and (q.min or 0) > 1:
+            words = [c for c in tok.subtree if c.i <= tok.i]
+            d.aggregate = Aggregate(q.min, q.max, tok.doc[words[0].i:tok.i + 1].text)
+        elif parent is not None and parent.lemma_.lower() in self.aggregate_nouns:
+            q = self.counter.count(parent)
+            first = min(parent.subtree, key=lambda t: t.i)
+            d.aggregate = Aggregate(q.min if q and (q.min or 0) > 1 else None, q.max if q else None,
+                                    tok.doc[first.i:tok.i + 1].text)
+        if d.aggregate is not None:
+            d.fatalities = None
+            d.since = any(t.lower_ == "since" for t in tok.sent)
+
+    # ---------------------------------------------------------------- merging
+
+    def _merge(self, drafts: list[Draft]) -> list[Draft]:
+        """One event per set of same-type triggers linked in the parse ("killed ... in a drone attack")."""
+        out: list[Draft] = []
+        for d in sorted(drafts, key=lambda d: d.trig.i):
+            host = next((o for o in out if self._same_event(o, d)), None)
+            if host is None:
+                out.append(d)
+                continue
+            host.tokens.append(d.trig)
+            host.hints += [h for h in d.hints if h not in host.hints]
+            host.sources += [s for s in d.sources if s not in host.sources and s not in host.targets]
+            host.targets += [t for t in d.targets if t not in host.targets and t not in host.sources]
+            if d.mode and (host.mode is None or host.mode.acled is None):
+                host.mode = d.mode
+            host.fatalities = _max_q(host.fatalities, d.fatalities)
+            host.injured = _max_q(host.injured, d.injured)
+            host.aggregate = host.aggregate or d.aggregate
+            if d.cue.weight > host.cue.weight and host.type == d.type:
+                host.cue = d.cue
+        return out
+
+    @staticmethod
+    def _same_event(a: Draft, b: Draft) -> bool:
+        if a.trig.sent != b.trig.sent or a.type != b.type or a.frame.modality != b.frame.modality:
+            return False
+        if a.type not in (EventType.ASSAULT, EventType.PROTEST, EventType.COERCE):
+            return False
+        if (a.aggregate is None) != (b.aggregate is None):
+            return False
+        if a.sources and b.sources and not set(a.sources) & set(b.sources):
+            return False
+        return _linked(a.tokens, b.trig)
+
+    def _drop_repeats(self, drafts: list[Draft]) -> list[Draft]:
+        """"the attack", "the strike" told again after the event: not a new event."""
+        keep, seen = [], set()
+        for d in sorted(drafts, key=lambda d: d.trig.i):
+            t = d.trig
+            det = next((c.lower_ for c in t.children if c.dep_ == "det"), None)
+            repeat = (t.pos_ == "NOUN" and det in self.anaphoric and not d.sources and not d.targets
+                      and d.fatalities is None and d.type in seen)
+            if t.dep_ == "attr" and t.head.lemma_ == "be" and d.type in seen:
+                repeat = True
+            if not repeat:
+                keep.append(d)
+            seen.add(d.type)
+        return keep
+
+    # ---------------------------------------------------------------- final record
+
+    def _finish(self, d: Draft, doc: Doc, actors: ActorIndex, places: PlaceIndex, dates: "_DateContext",
+                n: int) -> Event | None:
+        sent = d.trig.sent
+        date = self._date(d, doc, dates)
+        place = self._place(d, places)
+        src_ids = list(dict.fromkeys(d.sources))
+        tgt_ids = [t for t in dict.fromkeys(d.targets) if t not in src_ids]
+        kinds = {m.key: m.kind for m in actors.mentions}
+        acled = self.coder.code(d.type, d.hints, d.mode.acled if d.mode else None, d.frame.modality,
+                                [kinds.get(s, ActorKind.UNKNOWN) for s in d.sources],
+                                [kinds.get(t, ActorKind.UNKNOWN) for t in d.targets],
+                                {t.lemma_.lower() for t in sent})
+        if d.type == EventType.ASSAULT and acled.event_type is None and d.fatalities and d.frame.modality == Modality.ASSERTED:
+            acled = AcledCode("Violence against civilians", "Attack")
+        mode = d.mode.mode if d.mode and d.type == EventType.ASSAULT else (d.cue.mode if d.type == d.cue.type else None)
+        if d.type == EventType.THREATEN:
+            mode = "violence" if d.cue.type == EventType.ASSAULT else d.cue.mode
+        conf = 0.4 + 0.25 * min(d.cue.weight, 1.0) + 0.15 * bool(src_ids) + 0.1 * bool(tgt_ids) + \
+            0.05 * bool(d.mode) + 0.05 * bool(d.fatalities) - 0.02 * min(sent.start, 100) / 100
+        trig = d.trig
+        return Event(
+            id=f"E{n}", type=d.type, mode=mode, contexts=d.cue.contexts, acled=acled,
+            modality=d.frame.modality, aggregate=d.aggregate, sources=tuple(src_ids), targets=tuple(tgt_ids),
+            place=place, date=date, fatalities=d.fatalities, injured=d.injured, attributed_to=None,
+            confidence=round(min(conf, 0.99), 3),
+            evidence=_sentence_span(doc, sent), trigger=Span.of(doc.text, trig.idx, trig.idx + len(trig)),
+            producer=PRODUCER)
+
+    def _place(self, d: Draft, places: PlaceIndex) -> str | None:
+        """The trigger's own location phrase first, then its clause, then the sentence, then the story."""
+        for trig in d.tokens:
+            for prep in trig.children:
+                if prep.dep_ == "prep" and prep.lower_ in LOCATIVE:
+                    for t in sorted(prep.subtree, key=lambda t: t.i):
+                        pid = places.place_at(t.i)
+                        if pid:
+                            return pid
+        sent = d.trig.sent
+        clause = {t.i for trig in d.tokens for t in _clause(trig).subtree}
+        in_sent = [m for m in places.mentions if sent.start <= m.start < sent.end]
+        best = [m for m in in_sent if m.start in clause] or in_sent
+        if best:
+            best.sort(key=lambda m: (_feature_rank(m), abs(m.start - d.trig.i)))
+            return places.ids.get(id(best[0]))
+        before = [m for m in places.mentions if m.start < sent.start]
+        if before:
+            return places.ids.get(id(before[-1]))
+        return None
+
+    def _date(self, d: Draft, doc: Doc, ctx: "_DateContext") -> TimeSpan | None:
+        sent = d.trig.sent
+        ents = [e for e in doc.ents if e.label_ in ("DATE", "TIME") and sent.start <= e.start < sent.end]
+        governing = {t.i for trig in d.tokens for t in [trig, *trig.ancestors]}
+        scored = []
+        for e in ents:
+            span = timex.resolve(e.text, ctx.published)
+            if span is None:
+                continue
+            attached = any(a.i in governing for a in [e.root, *list(e.root.ancestors)[:2]])
+            own = any(e.root.i in {t.i for t in trig.subtree} for trig in d.tokens)
+            scored.append(((own, attached, -abs(e.start - d.trig.i)), span, e))
+        if d.since or d.aggregate is not None:
+            rng = self._since(d, doc, ctx, scored)
+            if rng is not None:
+                return rng
+        if scored:
+            scored.sort(key=lambda x: x[0], reverse=True)
+            span = scored[0][1]
+            ctx.last = span
+            return span
+        if ctx.last is not None:
+            return ctx.last
+        if ctx.published:
+            return TimeSpan(ctx.published, ctx.published, Precision.UNKNOWN, None)
+        return None
+
+    def _since(self, d: Draft, doc: Doc, ctx: "_DateContext", scored) -> TimeSpan | None:
+        sent = d.trig.sent
+        since = next((t for t in sent if t.lower_ == "since"), None)
+        if since is None:
+            return None
+        tail = {t.lemma_.lower() for t in sent[since.i - sent.start:]}
+        for c in self.lex.conflicts:
+            if any(ws <= tail for ws in c.words):
+                start = TimeSpan(c.start, c.start, Precision.DAY, c.name)
+                return timex.since(start, ctx.published, sent[since.i - sent.start:].text)
+        after = [s for key, s, e in scored if e.start > since.i]
+        if after:
+            return timex.since(after[0], ctx.published, after[0].text)
+        return None
+
+
+@dataclass
+class _DateContext:
+    published: dt.date | None
+    last: TimeSpan | None = None
+
+
+def _linked(tokens: list[Token], tok: Token) -> bool:
+    """Whether ``tok`` is within a few dependency steps of one of ``tokens`` (ancestor or descendant)."""
+    for t in tokens:
+        if t in tok.ancestors and _distance(tok, t) <= 4:
+            return True
+        if tok in t.ancestors and _distance(t, tok) <= 4:
+            return True
+        if t.head.i == tok.head.i and t.dep_ == tok.dep_ == "conj":
+            return True
+    return False
+
+
+def _distance(low: Token, high: Token) -> int:
+    n, t = 0, low
+    while t.i != high.i and t.head.i != t.i:
+        t, n = t.head, n + 1
+    return n
+
+
+def _clause(tok: Token) -> Token:
+    t = tok
+    while t.dep_ not in ("ROOT", "ccomp", "advcl", "relcl", "conj") and t.head.i != t.i:
+        t = t.head
+    return t
+
+
+def _feature_rank(m) -> int:
+    order = {"base": 0, "facility": 0, "airport": 0, "village": 1, "town": 1, "city": 1, "district": 1,
+             "admin2": 2, "admin1": 3, "region": 3, "country": 4}
+    return order.get(m.entry.feature, 2) if m.entry else 2
+
+
+def _max_q(a: Quantity | None, b: Quantity | None) -> Quantity | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a if (a.min or 0) >= (b.min or 0) else b
+
+
+def _sentence_span(doc: Doc, sent) -> Span:
+    start, end = sent.start_char, sent.end_char
+    text = doc.text
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    while start < end and text[start].isspace():
+        start += 1
+    return Span.of(text, start, end)
+
+
+def _body_start(doc: Doc) -> int:
+    """Character offset where the body starts: a leading headline line (no final stop, followed by a
+    blank line) tells the story again in short and is not coded as events of its own."""
+    text = doc.text
+    cut = text.find("\n\n")
+    if 0 < cut < 300:
+        head = text[:cut].strip()
+        if head and head[-1] not in ".!?\"”'" and "\n" not in head:
+            return cut
+    return 0

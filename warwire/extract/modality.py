@@ -1,0 +1,109 @@
+"""Did it happen? Reads an event trigger's governing verbs, auxiliaries, negation and conditionals.
+
+``frame(trigger)`` walks up the dependency tree from the trigger and returns a ``Frame``: the
+modality, the verb that set it (whose subject may be the event's source or the speaker), and whether
+the trigger is only the content of a threat or a plan (then the event is re-typed, not emitted as is).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from ..kb.cues import Lexicon
+from ..types import Modality
+
+# Dependencies through which a governing verb's meaning reaches the trigger.
+GOVERNING = frozenset({"xcomp", "ccomp", "dobj", "pobj", "prep", "advcl", "acl", "pcomp", "conj", "attr", "oprd",
+                       "nsubj", "nsubjpass", "appos", "relcl", "npadvmod", "agent", "dative", "csubj"})
+MAX_UP = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    modality: Modality
+    governor: Token | None = None   # the verb that set the modality
+    retype: str | None = None       # "THREATEN" or "MOBILIZE" when the trigger is a promised/prepared act
+    carrier: Token | None = None    # a light verb carrying a noun trigger ("launched attacks")
+    accused: Token | None = None    # "blamed X for ...": X is the alleged perpetrator
+
+
+class ModalityReader:
+    def __init__(self, lex: Lexicon):
+        f = lex.frame
+        self.threaten, self.plan, self.claim = f("threaten"), f("plan"), f("claim")
+        self.allege, self.deny, self.speech = f("allege"), f("deny"), f("speech")
+        self.future_aux, self.light = f("future_aux"), f("light_verbs")
+        self.mobilize = f("mobilize_when_planned")
+        self.hyp_marks, self.hyp_verbs = f("hypothetical_marks"), f("hypothetical_verbs")
+        self.allege_adv = f("allege_adverbs")
+
+    def negated(self, tok: Token) -> bool:
+        if any(c.dep_ == "neg" for c in tok.children):
+            return True
+        if tok.pos_ in ("NOUN", "PROPN") and any(c.lower_ in ("no", "without") and c.dep_ in ("det", "prep")
+                                                  for c in tok.children):
+            return True
+        return tok.dep_ == "pobj" and tok.head.lower_ == "without"
+
+    def future(self, tok: Token) -> bool:
+        return any(c.dep_ == "aux" and c.lower_ in self.future_aux for c in tok.children) or \
+            (tok.lower_ == "going" and any(c.dep_ == "xcomp" for c in tok.children))
+
+    def frame(self, trig: Token, etype: str) -> Frame:
+        carrier = None
+        future = self.future(trig)
+        tok = trig
+        if self.negated(trig):
+            return Frame(Modality.NEGATED)
+        if any(c.dep_ == "mark" and c.lower_ in self.hyp_marks for c in trig.children):
+            return Frame(Modality.HYPOTHETICAL)
+        if any(c.dep_ == "advmod" and c.lower_ in self.allege_adv for c in trig.children):
+            return Frame(Modality.ALLEGED)
+        if any(c.dep_ == "aux" and c.lower_ in ("could", "might", "may") for c in trig.children):
+            return Frame(Modality.HYPOTHETICAL)
+        for _ in range(MAX_UP):
+            if tok.dep_ not in GOVERNING or tok.head.i == tok.i:
+                break
+            dep = tok.dep_
+            head = tok.head
+            if head.pos_ == "ADP":  # "for the killing", "on strikes": step through the preposition
+                tok = head
+                continue
+            lemma = head.lemma_.lower()
+            if head.pos_ in ("VERB", "AUX", "NOUN"):
+                if self.negated(head) and head.pos_ != "NOUN":
+                    return Frame(Modality.NEGATED, head)
+                if any(c.dep_ == "mark" and c.lower_ in self.hyp_marks for c in head.children):
+                    return Frame(Modality.HYPOTHETICAL, head)
+                if lemma in self.light and dep in ("dobj", "xcomp", "pobj") and carrier is None:
+                    carrier = head
+                    future = future or self.future(head)
+                    tok = head
+                    continue
+                if lemma in self.threaten and dep in ("xcomp", "dobj", "ccomp", "pobj", "advcl"):
+                    return Frame(Modality.THREATENED, head, "THREATEN", carrier)
+                if lemma in self.claim and dep in ("dobj", "xcomp", "ccomp"):
+                    return Frame(Modality.CLAIMED, head, None, carrier)
+                if lemma in self.allege and dep in ("pobj", "ccomp", "xcomp", "dobj"):
+                    accused = next((c for c in head.children if c.dep_ in ("dobj",)), None)
+                    return Frame(Modality.ALLEGED, head, None, carrier, accused)
+                if lemma in self.deny and dep in ("dobj", "xcomp", "ccomp", "pcomp"):
+                    return Frame(Modality.DENIED, head, None, carrier)
+                if lemma in self.plan and dep in ("xcomp", "dobj", "pobj", "ccomp", "advcl") and lemma != "set" \
+                        or lemma == "set" and dep == "xcomp":
+                    retype = "MOBILIZE" if etype == "ASSAULT" and lemma in self.mobilize else None
+                    return Frame(Modality.PLANNED, head, retype, carrier)
+                if lemma in self.hyp_verbs and head.pos_ == "VERB" and dep in ("ccomp", "xcomp", "dobj"):
+                    return Frame(Modality.HYPOTHETICAL, head, None, carrier)
+                if lemma in self.speech and dep in ("ccomp", "xcomp", "dobj"):
+                    if future:
+                        retype = "THREATEN" if etype == "ASSAULT" else None
+                        mod = Modality.THREATENED if retype else Modality.PLANNED
+                        return Frame(mod, head, retype, carrier)
+                    return Frame(Modality.ASSERTED, head, None, carrier)
+                future = future or self.future(head)
+            tok = head
+        if future:
+            return Frame(Modality.PLANNED, None, None, carrier)
+        return Frame(Modality.ASSERTED, None, None, carrier)

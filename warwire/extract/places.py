@@ -1,0 +1,224 @@
+"""Place mentions and their resolution against the gazetteer, using the article's other places
+and countries as context ("Jordan" in a Middle East story is the country, not a town in Hong Kong).
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span as SpacySpan
+
+from ..kb.gazetteer import Gazetteer, PlaceEntry, fold
+from ..types import ActorKind, Place, Span
+from .actors import ActorIndex, _trim
+
+PRODUCER = "warwire.places.gazetteer.v1"
+# Nouns after a name that say what kind of place it is ("Jowzjan province", "Baghdad airport").
+ADMIN_SUFFIX = {"province": "admin1", "governorate": "admin1", "state": "admin1", "region": "admin1",
+                "oblast": "admin1", "prefecture": "admin1", "department": "admin1", "county": "admin2",
+                "district": "admin2", "municipality": "admin2", "commune": "admin2", "division": "admin2",
+                "city": "city", "town": "town", "village": "village", "area": None, "camp": None,
+                "neighbourhood": "district", "neighborhood": "district"}
+FACILITY_SUFFIX = ("airport", "international airport", "air base", "airbase", "base", "crossing")
+CONTEXT_BONUS = 4.0      # candidate in a country the article names elsewhere
+SUFFIX_BONUS = 3.0       # candidate's feature agrees with "X province" / "X district"
+SUPPLEMENT_BONUS = 1.5   # curated entries beat same-name villages
+COUNTRY_BONUS = 6.0      # a country's own name is the country (Jordan, Georgia) unless context says else
+NEAR_KM = 400.0          # candidates near the article's other places win ties
+
+
+@dataclass(slots=True)
+class PMention:
+    start: int
+    end: int
+    cstart: int
+    cend: int
+    text: str
+    hint: str | None = None            # feature hinted by a suffix noun
+    entry: PlaceEntry | None = None
+
+
+@dataclass(slots=True)
+class PlaceIndex:
+    mentions: list[PMention] = field(default_factory=list)
+    tok: dict[int, PMention] = field(default_factory=dict)
+    ids: dict[int, str] = field(default_factory=dict)      # id(PMention) -> place id
+    records: tuple[Place, ...] = ()
+
+    def place_at(self, i: int) -> str | None:
+        m = self.tok.get(i)
+        return self.ids.get(id(m)) if m is not None else None
+
+    def record(self, pid: str | None) -> Place | None:
+        return next((p for p in self.records if p.id == pid), None)
+
+    def countries(self) -> Counter:
+        return Counter(m.entry.country for m in self.mentions if m.entry is not None and m.entry.country)
+
+
+class PlaceFinder:
+    def __init__(self, gazetteer: Gazetteer, vocab, supplement_names: list[str]):
+        self.gaz = gazetteer
+        self.matcher = PhraseMatcher(vocab, attr="LOWER")
+        from spacy.lang.en import English
+
+        tok = English().tokenizer
+        for name in supplement_names:
+            self.matcher.add("PLACE", [tok(name.lower())])
+
+    def find(self, doc: Doc, actors: ActorIndex) -> PlaceIndex:
+        spans = self._candidates(doc, actors)
+        idx = PlaceIndex()
+        for span in spans:
+            hint = None
+            end = span.end
+            if end < len(doc) and doc[end].lower_ in ADMIN_SUFFIX:
+                hint = ADMIN_SUFFIX[doc[end].lower_]
+            m = PMention(span.start, span.end, span.start_char, span.end_char, span.text, hint)
+            idx.mentions.append(m)
+            for i in range(span.start, span.end):
+                idx.tok[i] = m
+        self._resolve(idx, actors)
+        self._records(idx, doc)
+        return idx
+
+    # ---------------------------------------------------------------- candidates
+
+    def _candidates(self, doc: Doc, actors: ActorIndex) -> list[SpacySpan]:
+        spans: list[SpacySpan] = []
+        for _, s, e in self.matcher(doc):
+            spans.append(SpacySpan(doc, s, e, label="PLACE"))
+        for ent in doc.ents:
+            if ent.label_ not in ("GPE", "LOC", "FAC"):
+                continue
+            ent = _trim(ent)
+            if ent is None:
+                continue
+            spans.append(self._extend_facility(doc, ent))
+        for i in actors.place_tokens:
+            spans.append(SpacySpan(doc, i, i + 1, label="GPE"))
+        spans.extend(self._after_preposition(doc))
+        keep = []
+        for span in _longest(spans):
+            if self._is_actor(span, actors):
+                continue
+            keep.append(span)
+        return keep
+
+    def _extend_facility(self, doc: Doc, ent: SpacySpan) -> SpacySpan:
+        for suffix in FACILITY_SUFFIX:
+            n = len(suffix.split())
+            words = " ".join(t.lower_ for t in doc[ent.end:ent.end + n])
+            if words == suffix:
+                cand = SpacySpan(doc, ent.start, ent.end + n, label="FAC")
+                if self.gaz.lookup(cand.text):
+                    return cand
+        return ent
+
+    def _after_preposition(self, doc: Doc) -> list[SpacySpan]:
+        """Capitalised names after in/near/at that the NER missed but the gazetteer knows."""
+        out = []
+        for t in doc:
+            if t.lower_ not in ("in", "near", "at", "outside") or t.i + 1 >= len(doc):
+                continue
+            j = t.i + 1
+            while j < len(doc) and doc[j].is_title and doc[j].pos_ == "PROPN" and not doc[j].ent_type_:
+                j += 1
+            if j > t.i + 1:
+                span = SpacySpan(doc, t.i + 1, j, label="GPE")
+                if self.gaz.lookup(span.text):
+                    out.append(span)
+        return out
+
+    @staticmethod
+    def _is_actor(span: SpacySpan, actors: ActorIndex) -> bool:
+        """Names inside an actor mention are not places, except a state's own name (Iraq is both)."""
+        for i in range(span.start, span.end):
+            m = actors.tok.get(i)
+            if m is None:
+                continue
+            if m.entry is not None and m.entry.kind == ActorKind.STATE and m.start == span.start and \
+                    m.end == span.end and fold(span.text) in _country_keys(m):
+                return False
+            return True
+        return False
+
+    # ---------------------------------------------------------------- resolution
+
+    def _resolve(self, idx: PlaceIndex, actors: ActorIndex) -> None:
+        context: Counter = Counter()
+        for m in actors.mentions:
+            if m.country:
+                context[m.country] += 1
+        cands = {id(m): self.gaz.lookup(m.text) for m in idx.mentions}
+        for m in idx.mentions:  # unambiguous names set the scene
+            c = cands[id(m)]
+            if c and len({e.country for e in c}) == 1:
+                context[c[0].country] += 2
+        anchors = []
+        for m in idx.mentions:
+            c = cands[id(m)]
+            if len(c) == 1:
+                anchors.append(c[0])
+        for m in idx.mentions:
+            c = cands[id(m)]
+            if c:
+                m.entry = max(c, key=lambda e: self._score(e, m, context, anchors))
+
+    @staticmethod
+    def _score(e: PlaceEntry, m: PMention, context: Counter, anchors: list[PlaceEntry]) -> float:
+        s = math.log10((e.population or 0) + 10)
+        if e.feature == "country" and fold(e.name) == fold(m.text):
+            s += COUNTRY_BONUS
+        if e.country and context.get(e.country):
+            s += CONTEXT_BONUS + min(context[e.country], 5) * 0.2
+        if m.hint and e.feature == m.hint:
+            s += SUFFIX_BONUS
+        if e.source == "supplement":
+            s += SUPPLEMENT_BONUS
+        if e.lat is not None and any(a is not e and a.lat is not None and a.feature != "country" and
+                                     _km(a.lat, a.lon, e.lat, e.lon) < NEAR_KM for a in anchors):
+            s += 1.0
+        if e.lat is None:
+            s -= 2.0
+        return s
+
+    @staticmethod
+    def _records(idx: PlaceIndex, doc: Doc) -> None:
+        groups: dict[object, list[PMention]] = {}
+        for m in sorted(idx.mentions, key=lambda m: m.cstart):
+            e = m.entry
+            key = (e.geonames_id or (e.name, e.country, e.lat)) if e else ("?", fold(m.text))
+            groups.setdefault(key, []).append(m)
+        records = []
+        for n, ms in enumerate(groups.values(), start=1):
+            pid = f"P{n}"
+            e = ms[0].entry
+            for m in ms:
+                idx.ids[id(m)] = pid
+            name = Counter(m.text for m in ms).most_common(1)[0][0]
+            records.append(Place(
+                id=pid, name=name, country=e.country if e else None, admin1=e.admin1 if e else None,
+                feature=e.feature if e else "other", lat=e.lat if e else None, lon=e.lon if e else None,
+                geonames_id=e.geonames_id if e else None,
+                mentions=tuple(Span.of(doc.text, m.cstart, m.cend) for m in ms), producer=PRODUCER))
+        idx.records = tuple(records)
+
+
+def _country_keys(m) -> set[str]:
+    e = m.entry
+    return {fold(a) for a in (e.canonical, *e.aliases)}
+
+
+def _longest(spans: list[SpacySpan]) -> list[SpacySpan]:
+    from spacy.util import filter_spans
+
+    return filter_spans(spans)
+
+
+def _km(lat1, lon1, lat2, lon2) -> float:
+    p = math.pi / 180
+    a = 0.5 - math.cos((lat2 - lat1) * p) / 2 + math.cos(lat1 * p) * math.cos(lat2 * p) * (1 - math.cos((lon2 - lon1) * p)) / 2
+    return 12742 * math.asin(math.sqrt(max(a, 0.0)))

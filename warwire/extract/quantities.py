@@ -1,0 +1,105 @@
+"""Counts from numerals and number words: "three", "at least 1,200", "dozens", "more than 20",
+"1-4", "two soldiers and a civilian". Never raises: an unreadable count is None.
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Token
+
+from ..types import Quantity
+
+_NUM = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+(?:\.\d+)?$")
+_RANGE = re.compile(r"^(\d+)\s*[-–]\s*(\d+)$")
+
+
+class Counter:
+    """Reads counts with the number words of ``quantities.yaml``."""
+
+    def __init__(self, table: dict):
+        self.words = {str(k).lower(): (v["min"], v["max"]) for k, v in (table.get("words") or {}).items()}
+        self.mult = {str(k).lower(): int(v) for k, v in (table.get("multipliers") or {}).items()}
+        self.more_than = [tuple(p.split()) for p in table.get("more_than") or ()]
+        self.at_least = [tuple(p.split()) for p in table.get("at_least") or ()]
+        self.up_to = [tuple(p.split()) for p in table.get("up_to") or ()]
+
+    def number(self, text: str) -> tuple[int | None, int | None] | None:
+        t = text.lower().strip()
+        m = _RANGE.match(t)
+        if m:
+            a, b = int(m[1]), int(m[2])
+            return (min(a, b), max(a, b))
+        if _NUM.match(t):
+            v = int(float(t.replace(",", "")))
+            return (v, v)
+        return self.words.get(t)
+
+    def count(self, noun: Token) -> Quantity | None:
+        """The count of a noun phrase headed by ``noun`` ("at least 12 people", "dozens of villagers")."""
+        nums = [c for c in noun.children if c.dep_ in ("nummod", "quantmod") or
+                (c.dep_ in ("det", "amod") and c.lower_ in self.words and c.lower_ not in ("some",))]
+        if not nums and noun.lower_ in self.words and noun.pos_ in ("NUM", "NOUN", "PRON"):
+            nums = [noun]  # "dozens were killed", "three died"
+        if not nums and noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lower_ in self.words:
+            nums = [noun.head.head]  # "dozens of villagers"
+        if not nums:
+            return None
+        tok = nums[0]
+        value = self._value(tok)
+        if value is None:
+            return None
+        lo, hi = value
+        lo, hi = self._modifiers(tok, lo, hi)
+        return Quantity(lo, hi)
+
+    def _value(self, tok: Token) -> tuple[int | None, int | None] | None:
+        # multi-token numbers: "1,200", "two hundred", "1.2 million", "1 - 4"
+        parts = [c for c in tok.children if c.dep_ in ("compound", "nummod", "quantmod") and c.i < tok.i
+                 and (c.like_num or c.lower_ in self.words)]
+        text = tok.text
+        value = self.number(text)
+        if value is None and tok.i + 2 < len(tok.doc) and tok.nbor(1).text in ("-", "–") and tok.nbor(2).like_num:
+            value = self.number(f"{tok.text}-{tok.nbor(2).text}")
+        if value is None:
+            return None
+        lo, hi = value
+        if tok.lower_ in self.mult and parts:
+            base = self.number(parts[0].text)
+            if base and base[0] is not None:
+                lo = hi = base[0] * self.mult[tok.lower_]
+        nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+        if nxt is not None and nxt.lower_ in self.mult and lo is not None:
+            lo, hi = lo * self.mult[nxt.lower_], (hi * self.mult[nxt.lower_] if hi is not None else None)
+        return lo, hi
+
+    def _modifiers(self, tok: Token, lo, hi):
+        before = tuple(t.lower_ for t in tok.doc[max(tok.i - 4, 0):tok.i])
+        for phrase in self.more_than:
+            if before[-len(phrase):] == phrase:
+                return (lo + 1 if lo is not None else None), None
+        for phrase in self.at_least:
+            if before[-len(phrase):] == phrase:
+                return lo, None
+        for phrase in self.up_to:
+            if before[-len(phrase):] == phrase:
+                return (1 if phrase in (("up", "to"), ("as", "many", "as"), ("at", "most")) else lo), hi
+        return lo, hi
+
+    def victims(self, noun: Token) -> Quantity | None:
+        """The count of a victim phrase, adding conjuncts: "two soldiers and a civilian" is 3; named
+        people ("Soleimani and al-Muhandis") count one each."""
+        total_lo, total_hi, any_count = 0, 0, False
+        for n in [noun, *[c for c in noun.conjuncts if c.i > noun.i]]:
+            q = self.count(n)
+            if q is None and n.pos_ == "PROPN":
+                q = Quantity(1, 1)
+            if q is None and n.tag_ in ("NN", "NNP") and any(c.lower_ in ("a", "an", "one") for c in n.children):
+                q = Quantity(1, 1)
+            if q is None:
+                continue
+            any_count = True
+            total_lo += q.min or 0
+            total_hi = None if total_hi is None or q.max is None else total_hi + q.max
+        if not any_count:
+            return None
+        return Quantity(total_lo, total_hi)

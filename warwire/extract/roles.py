@@ -1,0 +1,111 @@
+"""Who did it to whom, read off the dependency parse (not word order).
+
+Sources: the subject of an active trigger, "by X" of a passive one, the possessor or nationality
+adjective of a nominal one ("Israel's strikes", "Israeli strikes"), the subject of a light or
+claiming verb carrying the noun ("the group claimed 150 attacks"). Targets: the object, "on/against
+X", the subject of a passive ("X was attacked"), "of X" of a nominal killing.
+"""
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from .actors import ActorIndex
+
+TARGET_PREPS = frozenset({"on", "against", "at", "upon", "toward", "towards"})
+CLASH_PREPS = frozenset({"with", "between"})
+# Preps whose object is the victim of a nominal trigger ("the killing of X").
+OF_TARGET = frozenset({"kill", "killing", "murder", "assassination", "abduction", "kidnapping", "arrest",
+                       "detention", "execution", "shelling", "bombing", "torture", "rape", "capture", "siege",
+                       "beheading", "shooting", "massacre", "release", "expulsion", "deportation", "death"})
+SUBJECT_DEPS = ("nsubj", "csubj")
+UP_DEPS = frozenset({"xcomp", "conj", "advcl", "ccomp", "acl", "relcl", "pcomp"})
+
+
+def _with_conjuncts(tok: Token) -> list[Token]:
+    return [tok, *[c for c in tok.conjuncts if c.i > tok.i]]
+
+
+def _keys(idx: ActorIndex, toks: list[Token]) -> list[str]:
+    out = []
+    for t in toks:
+        for c in _with_conjuncts(t):
+            k = idx.actor_in(c)
+            if k and k not in out:
+                out.append(k)
+    return out
+
+
+def passive(tok: Token) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children) or \
+        (tok.tag_ == "VBN" and tok.dep_ in ("acl", "amod") and tok.pos_ == "VERB")
+
+
+def subject_of(verb: Token) -> list[Token]:
+    """The subject of a verb, inherited through xcomp/conj/advcl chains when it has none of its own."""
+    tok = verb
+    for _ in range(5):
+        subj = [c for c in tok.children if c.dep_ in SUBJECT_DEPS]
+        if subj:
+            return subj
+        if tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN"):
+            return [tok.head]
+        if tok.dep_ not in UP_DEPS or tok.head.i == tok.i:
+            return []
+        tok = tok.head
+    return []
+
+
+def verb_roles(idx: ActorIndex, verb: Token, clash: bool = False) -> tuple[list[str], list[str]]:
+    if passive(verb):
+        agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        sources = _keys(idx, agents)
+        subj = [c for c in verb.children if c.dep_ == "nsubjpass"]
+        if not subj and verb.dep_ in ("acl", "amod"):
+            subj = [verb.head]
+        targets = _keys(idx, subj)
+    else:
+        sources = _keys(idx, subject_of(verb))
+        targets = _keys(idx, [c for c in verb.children if c.dep_ in ("dobj", "dative", "obj")])
+    for prep in verb.children:
+        if prep.dep_ != "prep":
+            continue
+        objs = [c for c in prep.children if c.dep_ == "pobj"]
+        if prep.lower_ in TARGET_PREPS or (clash and prep.lower_ in CLASH_PREPS):
+            targets += [k for k in _keys(idx, objs) if k not in targets]
+        elif prep.lower_ == "by" and not sources:
+            sources = _keys(idx, objs)
+    if clash and len(sources) > 1 and not targets:  # "X and Y clashed"
+        sources, targets = sources[:1], sources[1:]
+    return sources, [t for t in targets if t not in sources]
+
+
+def noun_roles(idx: ActorIndex, noun: Token, clash: bool = False) -> tuple[list[str], list[str]]:
+    sources, targets = [], []
+    for c in noun.children:
+        if c.dep_ in ("poss", "compound", "amod", "nmod"):
+            k = idx.actor_in(c, max_depth=1) if c.dep_ != "poss" else idx.actor_at(c) or idx.actor_in(c)
+            if k and k not in sources:
+                sources.append(k)
+        elif c.dep_ == "prep":
+            objs = [g for g in c.children if g.dep_ == "pobj"]
+            if c.lower_ == "by":
+                sources += [k for k in _keys(idx, objs) if k not in sources]
+            elif c.lower_ in TARGET_PREPS or (clash and c.lower_ in CLASH_PREPS):
+                targets += [k for k in _keys(idx, objs) if k not in targets]
+            elif c.lower_ == "of":
+                keys = _keys(idx, objs)
+                if noun.lemma_.lower() in OF_TARGET:
+                    targets += [k for k in keys if k not in targets]
+                else:
+                    sources += [k for k in keys if k not in sources]
+    if noun.dep_ == "pobj" and noun.head.lower_ == "by" and noun.head.head.pos_ == "VERB":
+        pass  # "killed by a drone strike": the strike is the means, roles come from the verb
+    return sources, [t for t in targets if t not in sources]
+
+
+def carrier_roles(idx: ActorIndex, carrier: Token) -> list[str]:
+    """The subject of a light or claiming verb is the source of the noun it carries."""
+    if passive(carrier):
+        agents = [g for c in carrier.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        return _keys(idx, agents)
+    return _keys(idx, subject_of(carrier))

@@ -1,0 +1,20 @@
+"""Reading the bundled and user data files."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from ..errors import KnowledgeBaseError
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+def read_yaml(path: Path):
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except FileNotFoundError:
+        raise KnowledgeBaseError(f"Data file {path} does not exist. Check the path you passed.") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise KnowledgeBaseError(f"Cannot read data file {path}: {exc}. Fix its YAML syntax.") from exc

@@ -1,0 +1,151 @@
+"""The one place that knows the order of the stages: parse, actors, places, relations, events.
+
+    extractor = Extractor(load_settings())
+    result = extractor.extract(Article(id="a1", text=..., published=date(2024, 2, 2)))
+    for result in extractor.extract_many(articles): ...
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from collections import Counter
+from collections.abc import Iterable, Iterator
+
+from .config import Settings
+from .errors import InputError, TooLargeError
+from .extract.actors import ActorFinder
+from .extract.events import EventExtractor
+from .extract.places import PlaceFinder
+from .extract.relations import RelationFinder
+from .kb._files import DATA_DIR, read_yaml
+from .kb.actors import ActorKB
+from .kb.cues import Lexicon
+from .kb.gazetteer import Gazetteer
+from .nlp import load_pipeline
+from .types import Article, ErrorInfo, Result
+
+log = logging.getLogger(__name__)
+
+COMPONENTS = {"actors": "warwire.actors.kb_ner.v1", "places": "warwire.places.gazetteer.v1",
+              "relations": "warwire.relations.rules.v1", "events": "warwire.events.rules.v1"}
+
+
+class Extractor:
+    """Turns articles into Results. Heavy resources are loaded once, here; pass your own to share them."""
+
+    def __init__(self, settings: Settings | None = None, *, nlp=None, kb: ActorKB | None = None,
+                 gazetteer: Gazetteer | None = None, lexicon: Lexicon | None = None):
+        self.settings = settings or Settings()
+        self.nlp = nlp if nlp is not None else load_pipeline(self.settings.model)
+        self.kb = kb or ActorKB.load(self.settings.actor_files)
+        self.gazetteer = gazetteer or Gazetteer.load(_country_names(self.kb), self.settings.place_files)
+        self.lexicon = lexicon or Lexicon.load(self.settings.cue_files)
+        vocab = self.nlp.vocab
+        self.actors = ActorFinder(self.kb, vocab)
+        self.places = PlaceFinder(self.gazetteer, vocab, _supplement_names(self.settings.place_files))
+        self.relations = RelationFinder(self.kb, self.actors)
+        self.events = EventExtractor(self.lexicon, self.kb, self.actors)
+
+    def extract(self, article: Article) -> Result:
+        return next(self.extract_many([article]))
+
+    def extract_many(self, items: Iterable[Article | tuple[Article, InputError]],
+                     batch_size: int | None = None) -> Iterator[Result]:
+        """Results in input order. An item may be (article, error) for an input already rejected."""
+        batch_size = batch_size or self.settings.batch_size
+        pending: list = []
+        for item in items:
+            pending.append(item)
+            if len(pending) >= batch_size:
+                yield from self._run(pending)
+                pending = []
+        if pending:
+            yield from self._run(pending)
+
+    def _run(self, items: list) -> Iterator[Result]:
+        todo = []
+        for item in items:
+            if isinstance(item, tuple):
+                continue
+            if len(item.text) > self.settings.max_chars:
+                continue
+            todo.append(item)
+        docs = iter(self.nlp.pipe((a.text for a in todo), batch_size=len(todo) or 1))
+        for item in items:
+            if isinstance(item, tuple):
+                art, err = item
+                yield Result(art, error=ErrorInfo(err.code, err.message))
+                continue
+            if len(item.text) > self.settings.max_chars:
+                err = TooLargeError(f"Article has {len(item.text):,} characters, over the limit of "
+                                    f"{self.settings.max_chars:,}; split it or raise max_chars.")
+                yield Result(item, error=ErrorInfo(err.code, err.message))
+                continue
+            yield self._process(next(docs), item)
+
+    def _process(self, doc, article: Article) -> Result:
+        actors = self.actors.find(doc)
+        places = self.places.find(doc, actors)
+        country = _main_country(places, actors)
+        # relations and events name actors by key; ids are given once every mention is known
+        relations = self.relations.find(doc, actors)
+        events = self.events.extract(doc, article, actors, places)
+        actor_records, ids = actors.to_records(country, self.kb)
+        relations = _dedup([_remap_rel(r, ids) for r in relations])
+        events = [_remap_event(e, ids) for e in events]
+        return Result(article, actor_records, places.records, tuple(relations), tuple(events))
+
+
+def _remap_rel(r, ids):
+    return replace(r, subject=ids.get(r.subject, r.subject), object=ids.get(r.object, r.object))
+
+
+def _dedup(relations):
+    seen, out = set(), []
+    for r in relations:
+        key = (r.type, r.subject, r.object)
+        if key not in seen and r.subject != r.object:
+            seen.add(key)
+            out.append(r)
+    return out
+
+
+def _remap_event(e, ids):
+    def ids_of(keys):
+        out = []
+        for k in keys:
+            i = ids.get(k)
+            if i and i not in out:
+                out.append(i)
+        return tuple(out)
+
+    sources = ids_of(e.sources)
+    return replace(e, sources=sources, targets=tuple(t for t in ids_of(e.targets) if t not in sources))
+
+
+def _main_country(places, actors) -> str | None:
+    c = places.countries()
+    if c:
+        return c.most_common(1)[0][0]
+    c = Counter(m.country for m in actors.mentions if m.country)
+    return c.most_common(1)[0][0] if c else None
+
+
+def _country_names(kb: ActorKB) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for iso3, st in kb.states.items():
+        entry = kb.state(iso3)
+        names = [st.name, *(entry.aliases if entry else ())]
+        out[iso3] = sorted({n for n in names if not n.isupper() or len(n) > 3})
+    return out
+
+
+def _supplement_names(extra: tuple[str, ...]) -> list[str]:
+    from pathlib import Path
+
+    names = []
+    for path in [*sorted((DATA_DIR / "places").glob("*.yaml")), *[Path(p) for p in extra]]:
+        for item in read_yaml(path) or []:
+            names.append(str(item["name"]))
+            names.extend(str(a) for a in item.get("aliases") or ())
+    return names
