@@ -83,5 +83,22 @@ def extract(ctx, input: str, published: str | None, fmt: str | None, actor_files
         out.flush()
 
 
+def _register() -> None:
+    """Commands living in their own modules (ingest/watch, query/export, serve) join the group here."""
+    import importlib
+
+    for module in ("warwire.cli_ingest", "warwire.cli_store"):
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        for cmd in getattr(mod, "COMMANDS", ()):
+            main.add_command(cmd)
+
+
+_register()
+
 if __name__ == "__main__":
     main()

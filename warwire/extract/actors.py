@@ -24,8 +24,8 @@ LOCATIVE_PREPS = frozenset({"in", "at", "near", "from", "to", "into", "outside",
                             "towards", "inside", "within", "through", "via", "throughout", "onto", "between",
                             "of", "north", "south", "east", "west", "along", "over", "beyond", "off"})
 MOTION_VERBS = frozenset({"visit", "arrive", "reach", "travel", "fly", "leave", "enter", "return", "exit",
-                          "flee", "cross", "invade", "bomb", "shell", "strike", "capture", "seize", "besiege",
-                          "occupy", "recapture", "liberate", "evacuate", "hit", "target", "raid", "storm"})
+                          "flee", "cross", "capture", "seize", "occupy", "recapture", "liberate", "evacuate",
+                          "tour", "land", "head", "move", "relocate", "deploy"})
 GROUP_NOUNS = frozenset({"group", "militia", "faction", "movement", "organization", "organisation", "coalition",
                          "alliance", "network", "outfit", "insurgency", "party", "brigade", "brigades",
                          "battalion", "front", "army", "force", "forces", "rebels", "regiment", "corps",
@@ -118,8 +118,13 @@ class ActorIndex:
             if first.generic:
                 entry = kb.generic_for(first.generic, first.country or default_country)
             named = [m for m in ms if not m.descriptive] or ms
-            name = max(named, key=lambda m: (m.cend - m.cstart)).name if entry is None else \
-                max(named, key=lambda m: (m.cend - m.cstart)).name
+            if entry is None:
+                name = max(named, key=lambda m: (m.cend - m.cstart)).name
+            else:
+                counts: dict[str, int] = {}
+                for m in named:
+                    counts[m.name] = counts.get(m.name, 0) + 1
+                name = max(counts, key=lambda n: (counts[n], n == entry.canonical, -len(n)))
             aid = f"A{n}"
             for m in ms:
                 ids[m.key] = aid
@@ -258,6 +263,10 @@ class ActorFinder:
             return True
         if span.root.dep_ in ("compound", "appos") and head.ent_type_ in ("GPE", "LOC", "FAC"):
             return True
+        nxt = span.doc[span.end] if span.end < len(span.doc) else None
+        if span.root.dep_ == "compound" and nxt is not None and nxt.text not in ("-", "–") and \
+                nxt.lower_ not in ("officials", "government", "authorities", "leaders", "regime"):
+            return True
         return span.root.dep_ == "pobj" and head.dep_ == "prep" and head.head.lower_ in ("north", "south", "east", "west")
 
     def _add_generic(self, idx: ActorIndex, doc: Doc, span: SpacySpan, gid: str) -> None:
@@ -268,6 +277,9 @@ class ActorFinder:
             return  # "a military operation": an attribute, not an actor
         if root.pos_ not in ("NOUN", "PROPN"):
             return
+        nxt = doc[span.end] if span.end < len(doc) else None
+        if nxt is not None and (nxt.pos_ == "PROPN" or nxt.ent_type_ in ("ORG", "PERSON", "NORP")):
+            return  # "armed group Nujaba": the name is the actor
         idx.add(AMention(span.start, span.end, span.start_char, span.end_char, f"generic:{gid}", None, span.text,
                          tpl.kind, None, generic=gid))
 
@@ -283,7 +295,7 @@ class ActorFinder:
                 continue
             if ent.label_ == "PERSON":
                 self._add_person(idx, ent, persons)
-            elif ent.label_ == "ORG" and _is_real_org(ent, self.kb):
+            elif ent.label_ == "ORG" and _is_real_org(ent, self.demonym):
                 kind = _org_kind(ent)
                 idx.add(AMention(ent.start, ent.end, ent.start_char, ent.end_char, "org:" + ent.text.lower(), None,
                                  ent.text, kind, None))
@@ -309,11 +321,9 @@ class ActorFinder:
 
     def _add_descriptions(self, idx: ActorIndex, doc: Doc) -> None:
         for m in list(idx.mentions):
-            root = doc[m.start:m.end].root
-            for c in root.children:
-                if c.dep_ == "appos" and c.lemma_.lower() in DESCRIPTIVE | {"group", "faction"}:
-                    words = {c.lemma_.lower()} | {x.lemma_.lower() for x in c.children if x.dep_ in ("compound", "amod")}
-                    idx.descriptions.setdefault(m.key, set()).update(words)
+            desc = _description_after(doc, m.end)
+            if desc:
+                idx.descriptions.setdefault(m.key, set()).update(desc)
         for tok in doc:
             if tok.i in idx.tok or tok.lemma_.lower() not in DESCRIPTIVE or tok.pos_ != "NOUN":
                 continue
@@ -353,7 +363,7 @@ class ActorFinder:
             want = PRONOUNS.get(tok.lower_)
             if want is None or tok.pos_ != "PRON":
                 continue
-            cands = [m for m in ordered if m.end <= tok.i and tok.i - m.end < 60]
+            cands = [m for m in ordered if m.end <= tok.i and tok.i - m.end < 60 and not _modifier(doc, m)]
             pick = None
             for m in reversed(cands):
                 if want == "person" and m.kind == ActorKind.PERSON:
@@ -367,15 +377,40 @@ class ActorFinder:
             if pick is not None:
                 # prefer the subject of the clause that governs the pronoun ("Nujaba said it will...")
                 gov = tok.head
-                while gov.dep_ in ("ccomp", "xcomp", "advcl", "aux", "conj") and gov.head.i != gov.i:
+                for _ in range(3):
+                    if gov.dep_ not in ("ccomp", "xcomp", "advcl", "aux", "conj") or gov.head.i == gov.i:
+                        break
                     gov = gov.head
-                subj = [c for c in gov.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < tok.i]
-                if subj and want != "person":
-                    key = idx.actor_in(subj[0])
-                    m = idx.keys.get(key) if key else None
-                    if m is not None and m.kind != ActorKind.PERSON:
-                        pick = m
+                    subj = [c for c in gov.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < tok.i]
+                    if subj:
+                        key = idx.actor_in(subj[0]) if want != "person" else None
+                        m = idx.keys.get(key) if key else None
+                        if m is not None and m.kind != ActorKind.PERSON:
+                            pick = m
+                        break
                 idx.pronouns[tok.i] = pick.key
+
+
+def _modifier(doc: Doc, m: AMention) -> bool:
+    """"Iran" in "Iran-backed": part of a modifier, never what a later pronoun points to."""
+    return m.end < len(doc) and doc[m.end].text in ("-", "–") and not doc[m.end - 1].whitespace_
+
+
+def _description_after(doc: Doc, i: int) -> set[str]:
+    """"X -- an umbrella group of ...", "X, another Iran-backed group": words describing the name at i."""
+    if i >= len(doc) or doc[i].text not in (",", "--", "—", "–", "("):
+        return set()
+    j = i + 1
+    if j >= len(doc) or doc[j].lower_ not in ("a", "an", "another", "the"):
+        return set()
+    words = set()
+    for t in doc[j + 1:j + 7]:
+        if t.lemma_.lower() in DESCRIPTIVE:
+            return words | {t.lemma_.lower()}
+        if t.is_punct and t.text != "-":
+            return set()
+        words.add(t.lemma_.lower())
+    return set()
 
 
 def _state_ids(kb: ActorKB) -> frozenset[str]:
@@ -403,12 +438,11 @@ def _trim(ent: SpacySpan) -> SpacySpan | None:
     return SpacySpan(doc, start, end, label=ent.label_)
 
 
-def _is_real_org(ent: SpacySpan, kb: ActorKB) -> bool:
+def _is_real_org(ent: SpacySpan, demonym) -> bool:
     """Drop ORG spans that are only demonyms and common words (headline casing fools the NER)."""
-    content = [t for t in ent if t.is_alpha and t.lower_ not in GROUP_NOUNS | {"backed", "linked", "armed", "the"}]
+    content = [t for t in ent if t.is_alpha and t.lower_ not in GROUP_NOUNS | {"backed", "linked", "armed", "the"}
+               and not demonym(t)]
     if not content:
-        return False
-    if all(t.text.lower() in kb.with_state or t.text.istitle() and t.pos_ in ("VERB", "ADJ") for t in content):
         return False
     return any(t.pos_ == "PROPN" or t.is_upper for t in content)
 

@@ -23,7 +23,9 @@ from .roles import carrier_roles, noun_roles, passive, verb_roles
 
 PRODUCER = "warwire.events.rules.v1"
 LOCATIVE = ("in", "at", "near", "outside", "around", "inside", "on", "across", "along", "into", "within")
-WEAK = 0.5  # cues below this weight need an actor, a mode or a count to count as an event
+WEAK = 0.5
+VERBAL = frozenset({EventType.REQUEST, EventType.SUPPORT, EventType.CONSULT, EventType.COOPERATE, EventType.AGREE,
+                    EventType.CONCEDE, EventType.AID})  # cues below this weight need an actor, a mode or a count to count as an event
 
 
 @dataclass(slots=True)
@@ -67,6 +69,7 @@ class EventExtractor:
     def extract(self, doc: Doc, article: Article, actors: ActorIndex, places: PlaceIndex) -> list[Event]:
         """Events whose sources and targets are actor keys (the pipeline swaps keys for ids)."""
         drafts = [d for d in (self._draft(t, actors) for t in self._triggers(doc, actors)) if d is not None]
+        drafts = self._absorb(drafts)
         drafts = self._merge(drafts)
         drafts = self._drop_repeats(drafts)
         body_start = _body_start(doc)
@@ -74,6 +77,10 @@ class EventExtractor:
         for d in sorted(drafts, key=lambda d: d.trig.i):
             if d.trig.idx < body_start:
                 continue
+            if d.frame.modality == Modality.NEGATED and d.type in VERBAL:
+                continue  # "does not seek escalation": a stance, not an event
+            if d.frame.modality == Modality.HYPOTHETICAL and not (d.sources and d.targets):
+                continue  # a fear or a condition with nobody on one side says too little to code
             ev = self._finish(d, doc, actors, places, dates, len(events) + 1)
             if ev is not None:
                 events.append(ev)
@@ -85,6 +92,8 @@ class EventExtractor:
         for tok in doc:
             if tok.pos_ not in ("VERB", "NOUN", "PROPN") or tok.dep_ == "compound":
                 continue
+            if tok.i > 0 and doc[tok.i - 1].text in ("-", "–") and not doc[tok.i - 2].whitespace_:
+                continue  # "Iran-backed", "so-called", "US-led": a modifier, not an event
             m = actors.tok.get(tok.i)
             if m is not None and not m.descriptive:
                 continue
@@ -100,7 +109,8 @@ class EventExtractor:
         for cue in self.lex.lookup(lemma, pos) or self.lex.lookup(tok.lower_, pos):
             if cue.requires_dep is None:
                 return cue
-            if any(c.dep_ == cue.requires_dep and c.lemma_.lower() in cue.requires for c in tok.children):
+            if any(c.dep_ == cue.requires_dep and (not cue.requires or c.lemma_.lower() in cue.requires)
+                   for c in tok.children):
                 return cue
         return None
 
@@ -140,7 +150,19 @@ class EventExtractor:
             if speaker and (fr.retype == "THREATEN" or not d.sources or fr.modality == Modality.CLAIMED):
                 d.sources = speaker + [s for s in d.sources if s not in speaker][:0]
         if d.type == EventType.ASSAULT and not d.targets and tok.pos_ == "NOUN":
-            d.targets = self._victims(tok, actors)
+            d.targets = self._victims(tok, actors) or self._sufferer(tok, actors, d.sources)
+        if d.type == EventType.ACCUSE and not d.targets:
+            for c in tok.children:
+                if c.dep_ == "ccomp":
+                    d.targets = [k for k in verb_roles(actors, c)[0] if k not in d.sources]
+                    break
+        for c in tok.children:  # "along with Tehran pushed ...": a co-source
+            if c.dep_ == "prep" and c.lower_ in ("along", "together"):
+                for w in c.children:
+                    for g in ([w] if w.dep_ == "pobj" else [x for x in w.children if x.dep_ == "pobj"]):
+                        k = actors.actor_in(g)
+                        if k and k not in d.sources:
+                            d.sources.append(k)
 
     def _demonym_source(self, tok: Token, actors: ActorIndex) -> list[str]:
         """"Israeli strikes", "US airstrikes": the nationality adjective names the source."""
@@ -155,6 +177,24 @@ class EventExtractor:
                         return [entry.id]
         return []
 
+    @staticmethod
+    def _sufferer(tok: Token, actors: ActorIndex, sources: list[str]) -> list[str]:
+        """"X withdrew after / due to a spate of Y's strikes": X suffered the strikes."""
+        t = tok
+        for _ in range(5):
+            if t.dep_ not in ("pobj", "prep", "pcomp") or t.head.i == t.i:
+                return []
+            t = t.head
+            if t.lower_ in ("due", "after", "following", "amid", "because") and t.dep_ in ("prep", "advmod", "mark"):
+                break
+        else:
+            return []
+        verb = t.head
+        from .roles import subject_of
+
+        keys = [actors.actor_in(s) for s in subject_of(verb)]
+        return [k for k in keys if k and k not in sources]
+
     def _victims(self, tok: Token, actors: ActorIndex) -> list[str]:
         """"the killing of three soldiers in a drone attack": the attack's victims sit on the killing."""
         head = tok.head.head if tok.dep_ == "pobj" else None
@@ -168,7 +208,7 @@ class EventExtractor:
     def _mode(self, d: Draft) -> None:
         if d.cue.mode:
             d.mode = ModeCue(d.cue.mode, None)
-        near = [c for c in d.trig.subtree if abs(c.i - d.trig.i) <= 8]
+        near = [c for c in _own_phrase(d.trig) if abs(c.i - d.trig.i) <= 8]
         if d.trig.dep_ == "pobj":
             near += [d.trig.head.head]
         for t in near:
@@ -212,12 +252,44 @@ class EventExtractor:
             d.aggregate = Aggregate(q.min, q.max, tok.doc[words[0].i:tok.i + 1].text)
         elif parent is not None and parent.lemma_.lower() in self.aggregate_nouns:
             q = self.counter.count(parent)
+            if q is not None and (q.min or 0) <= 1:
+                q = None  # "a spate of strikes": how many is not said
             first = min(parent.subtree, key=lambda t: t.i)
             d.aggregate = Aggregate(q.min if q and (q.min or 0) > 1 else None, q.max if q else None,
                                     tok.doc[first.i:tok.i + 1].text)
         if d.aggregate is not None:
             d.fatalities = None
             d.since = any(t.lower_ == "since" for t in tok.sent)
+
+    # ---------------------------------------------------------------- content of other events
+
+    def _absorb(self, drafts: list[Draft]) -> list[Draft]:
+        """"pause attacks", "pushed X to stand down", "prepare for strikes": the governed trigger is what
+        the governing event is about, not an event of its own. Its target passes to the governor."""
+        at = {d.trig.i: d for d in drafts}
+        keep = []
+        for d in drafts:
+            gov = self._governing_trigger(d.trig, at)
+            if gov is None or gov.type == EventType.ACCUSE or d.frame.modality == Modality.ALLEGED:
+                keep.append(d)
+                continue
+            if not gov.targets:
+                gov.targets = [t for t in d.targets if t not in gov.sources]
+            if gov.mode is None and d.mode is not None and gov.type == EventType.ASSAULT:
+                gov.mode = d.mode
+        return [d for d in drafts if d in keep]
+
+    @staticmethod
+    def _governing_trigger(tok: Token, at: dict[int, Draft]) -> Draft | None:
+        t = tok
+        for _ in range(3):
+            if t.dep_ not in ("dobj", "pobj", "xcomp", "prep", "pcomp", "ccomp") or t.head.i == t.i:
+                return None
+            t = t.head
+            d = at.get(t.i)
+            if d is not None and d.trig.pos_ in ("VERB", "NOUN"):
+                return d
+        return None
 
     # ---------------------------------------------------------------- merging
 
@@ -252,7 +324,7 @@ class EventExtractor:
             return False
         if a.sources and b.sources and not set(a.sources) & set(b.sources):
             return False
-        return _linked(a.tokens, b.trig)
+        return _linked(a.tokens, b.trig) or _verb_list(a, b)
 
     def _drop_repeats(self, drafts: list[Draft]) -> list[Draft]:
         """"the attack", "the strike" told again after the event: not a new event."""
@@ -341,6 +413,8 @@ class EventExtractor:
             span = scored[0][1]
             ctx.last = span
             return span
+        if ctx.published and (d.frame.modality in (Modality.PLANNED, Modality.THREATENED) or _present(d.trig)):
+            return TimeSpan(ctx.published, ctx.published, Precision.DAY, None)
         if ctx.last is not None:
             return ctx.last
         if ctx.published:
@@ -381,11 +455,43 @@ def _linked(tokens: list[Token], tok: Token) -> bool:
     return False
 
 
+def _verb_list(a: "Draft", b: "Draft") -> bool:
+    """"Hamas invaded Israel, killed 1,200 and took hostages": verbs listed after one subject."""
+    if a.trig.pos_ != "VERB" or b.trig.pos_ != "VERB" or b.sources or not a.sources:
+        return False
+    lo, hi = a.trig.i, b.trig.i
+    if not 0 < hi - lo <= 10:
+        return False
+    between = a.trig.doc[lo + 1:hi]
+    return any(t.text in (",", "and") for t in between) and \
+        not any(t.pos_ in ("VERB", "AUX") or t.dep_ in ("nsubj", "nsubjpass") for t in between)
+
+
 def _distance(low: Token, high: Token) -> int:
     n, t = 0, low
     while t.i != high.i and t.head.i != t.i:
         t, n = t.head, n + 1
     return n
+
+
+def _own_phrase(tok: Token) -> list[Token]:
+    """The trigger's subtree without the other clauses hanging off it (conjuncts, relative clauses)."""
+    out, stack = [tok], [c for c in tok.children if c.dep_ not in ("conj", "relcl", "advcl", "ccomp", "cc")]
+    while stack:
+        t = stack.pop()
+        out.append(t)
+        stack.extend(c for c in t.children if c.dep_ not in ("conj", "relcl", "advcl", "ccomp"))
+    return out
+
+
+def _present(tok: Token) -> bool:
+    """Whether the trigger's clause is in the present ("is preparing", "says"): it happens at publication."""
+    verb = tok
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    tags = {verb.tag_} | {c.tag_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    return bool(tags & {"VBZ", "VBP"}) and not tags & {"VBD", "VBN"} or \
+        (verb.tag_ == "VBG" and bool(tags & {"VBZ", "VBP"}))
 
 
 def _clause(tok: Token) -> Token:

@@ -15,7 +15,9 @@ from ..types import Modality
 
 # Dependencies through which a governing verb's meaning reaches the trigger.
 GOVERNING = frozenset({"xcomp", "ccomp", "dobj", "pobj", "prep", "advcl", "acl", "pcomp", "conj", "attr", "oprd",
-                       "nsubj", "nsubjpass", "appos", "relcl", "npadvmod", "agent", "dative", "csubj"})
+                       "nsubj", "nsubjpass", "npadvmod", "agent", "dative", "csubj"})
+PAST = frozenset({"VBD", "VBN"})
+PRESENT = frozenset({"VB", "VBP", "VBZ", "MD"})
 MAX_UP = 6
 
 
@@ -62,11 +64,15 @@ class ModalityReader:
             return Frame(Modality.ALLEGED)
         if any(c.dep_ == "aux" and c.lower_ in ("could", "might", "may") for c in trig.children):
             return Frame(Modality.HYPOTHETICAL)
+        if trig.lemma_.lower() in self.plan:
+            return Frame(Modality.PLANNED, trig)
         for _ in range(MAX_UP):
             if tok.dep_ not in GOVERNING or tok.head.i == tok.i:
                 break
             dep = tok.dep_
             head = tok.head
+            if dep == "conj" and tok.tag_ in PAST and head.tag_ in PRESENT:
+                break  # "officials fear ... and pushed X": a new, reported clause
             if head.pos_ == "ADP":  # "for the killing", "on strikes": step through the preposition
                 tok = head
                 continue
@@ -83,14 +89,14 @@ class ModalityReader:
                     continue
                 if lemma in self.threaten and dep in ("xcomp", "dobj", "ccomp", "pobj", "advcl"):
                     return Frame(Modality.THREATENED, head, "THREATEN", carrier)
-                if lemma in self.claim and dep in ("dobj", "xcomp", "ccomp"):
+                if lemma in self.claim and dep in ("dobj", "xcomp", "ccomp", "prep"):
                     return Frame(Modality.CLAIMED, head, None, carrier)
-                if lemma in self.allege and dep in ("pobj", "ccomp", "xcomp", "dobj"):
+                if lemma in self.allege and dep in ("pobj", "ccomp", "xcomp", "dobj", "prep"):
                     accused = next((c for c in head.children if c.dep_ in ("dobj",)), None)
                     return Frame(Modality.ALLEGED, head, None, carrier, accused)
                 if lemma in self.deny and dep in ("dobj", "xcomp", "ccomp", "pcomp"):
                     return Frame(Modality.DENIED, head, None, carrier)
-                if lemma in self.plan and dep in ("xcomp", "dobj", "pobj", "ccomp", "advcl") and lemma != "set" \
+                if lemma in self.plan and dep in ("xcomp", "dobj", "pobj", "ccomp", "prep") and lemma != "set" \
                         or lemma == "set" and dep == "xcomp":
                     retype = "MOBILIZE" if etype == "ASSAULT" and lemma in self.mobilize else None
                     return Frame(Modality.PLANNED, head, retype, carrier)

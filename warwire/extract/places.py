@@ -104,6 +104,8 @@ class PlaceFinder:
         for span in _longest(spans):
             if self._is_actor(span, actors):
                 continue
+            if span.end < len(doc) and doc[span.end].text in ("-", "–") and not doc[span.end - 1].whitespace_:
+                continue  # "Iran-backed", "Gaza-based": a modifier, not a place
             keep.append(span)
         return keep
 

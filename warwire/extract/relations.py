@@ -76,31 +76,26 @@ class RelationFinder:
             yield TieType.BACKED_BY, client, patron, [tok, agents[0]]
 
     def _described(self, tok: Token, actors: ActorIndex) -> str | None:
-        """The actor a modifier describes: its head noun, the name that noun is in apposition with,
-        or the name compounded onto it ("armed group Nujaba")."""
+        """The actor a modifier describes: its head noun, a name in apposition or compounded after it
+        ("armed group Nujaba"), the next name in the same phrase, or the name the phrase is an
+        appositive of ("Kataib Hezbollah, another Iran-backed group")."""
         head = tok.head if tok.dep_ in ("amod", "acl", "compound", "npadvmod", "advmod") else tok
-        for cand in (head, head.head if head.dep_ in ("compound", "appos", "amod") else None):
-            if cand is None:
-                continue
-            key = actors.actor_at(cand)
-            if key:
-                return key
-            for c in cand.children:
-                if c.dep_ in ("appos", "compound") and c.i > tok.i:
-                    key = actors.actor_in(c)
-                    if key:
-                        return key
-            if cand.dep_ == "appos":
-                key = actors.actor_at(cand.head)
+        key = actors.actor_at(head)
+        if key:
+            return key
+        for c in head.children:
+            if c.dep_ in ("appos", "compound") and c.i > tok.i:
+                key = actors.actor_in(c)
                 if key:
                     return key
-        # "Iran-backed Iraqi armed group Nujaba": the next actor name after the modifier, same phrase
-        for t in tok.doc[tok.i + 1: min(tok.i + 6, len(tok.doc))]:
-            if t.is_punct and t.text not in ("-",):
+        for t in tok.doc[tok.i + 1: min(head.i + 2, len(tok.doc))]:
+            if "\n" in t.text or t.is_punct and t.text != "-":
                 break
             key = actors.actor_at(t)
             if key:
                 return key
+        if head.dep_ in ("appos", "compound") and head.head.i != head.i:
+            return actors.actor_at(head.head)
         return None
 
     def _state(self, tok: Token, actors: ActorIndex) -> str | None:
@@ -181,7 +176,10 @@ class RelationFinder:
     def _member(self, tok: Token, actors: ActorIndex):
         tie = MEMBER_NOUNS[tok.lower_]
         whole = None
-        for c in tok.children:
+        preps = list(tok.children)
+        if tok.dep_ == "conj":  # "X and other factions in Y": the parser may hang "in Y" on X
+            preps += [c for c in tok.head.children if c.i > tok.i]
+        for c in preps:
             if c.dep_ == "prep" and c.lower_ in ("of", "in", "within", "inside"):
                 for g in c.children:
                     whole = actors.actor_in(g)
