@@ -4,6 +4,8 @@
     ├── ConfigError              a setting, config file or data file is wrong
     ├── PipelineMissingError     the spaCy English pipeline is not installed
     ├── KnowledgeBaseError       an actor/place/cue data file cannot be read
+    ├── StoreError               the event store cannot be opened, read or written
+    │   └── StoreLockedError       another process holds the store file
     └── InputError               one input cannot be processed (carries a code)
         ├── EmptyInputError        code "empty"
         ├── BinaryInputError       code "binary"
@@ -12,7 +14,13 @@
         ├── NotEnglishError        code "not_english"
         ├── MalformedRecordError   code "bad_record" (bad JSONL line, missing text, bad field)
         ├── BadDateError           code "bad_date"
-        └── HtmlError              code "bad_html"
+        ├── HtmlError              code "bad_html"
+        ├── FeedError              code "bad_feed" (not an RSS/Atom feed, or a feed with no entries)
+        └── FetchError             code "fetch_failed" (network error, timeout, bad URL)
+            ├── HttpStatusError      code "http_status" (the server answered 4xx/5xx)
+            ├── RedirectError        code "too_many_redirects"
+            ├── ContentTypeError     code "content_type" (not a page, text or feed)
+            └── ResponseTooLargeError code "too_large" (over the response size limit)
 
 An ``InputError`` is recorded as an error record for that one input and the run goes on; the other
 classes stop the run with a message saying what to do.
@@ -74,3 +82,35 @@ class BadDateError(InputError):
 
 class HtmlError(InputError):
     code = "bad_html"
+
+
+class FeedError(InputError):
+    code = "bad_feed"
+
+
+class FetchError(InputError):
+    code = "fetch_failed"
+
+
+class HttpStatusError(FetchError):
+    code = "http_status"
+
+
+class RedirectError(FetchError):
+    code = "too_many_redirects"
+
+
+class ContentTypeError(FetchError):
+    code = "content_type"
+
+
+class ResponseTooLargeError(FetchError):
+    code = "too_large"
+
+
+class StoreError(WarwireError):
+    """The DuckDB store cannot be opened, migrated, read or written."""
+
+
+class StoreLockedError(StoreError):
+    """Another process holds the store file's write lock."""

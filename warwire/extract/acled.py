@@ -18,18 +18,22 @@ class AcledCoder:
         self.intervention = frozenset(table.get("intervention") or ())
         self.excessive = frozenset(table.get("excessive") or ())
         self.violent = frozenset(table.get("violent") or ())
+        self.weapons = frozenset(table.get("weapons") or ())
+        self.crowd_words = frozenset(table.get("crowd") or ())
+        self.weapon_modes = frozenset(table.get("weapon_modes") or ())
 
     def code(self, etype: EventType, hints: list[str], mode_hint: str | None, modality: Modality,
-             source_kinds: list[ActorKind], target_kinds: list[ActorKind], lemmas: set[str]) -> AcledCode:
+             source_kinds: list[ActorKind], target_kinds: list[ActorKind], lemmas: set[str],
+             mode_name: str | None = None) -> AcledCode:
         if modality not in CODED_MODALITIES:
             return AcledCode()
-        hint = self._pick(etype, hints, mode_hint, source_kinds, target_kinds, lemmas)
+        hint = self._pick(etype, hints, mode_hint, source_kinds, target_kinds, lemmas, mode_name)
         if hint is None or hint == "none" or hint not in self.hints:
             return AcledCode()
         et, sub = self.hints[hint]
         return AcledCode(et, sub)
 
-    def _pick(self, etype, hints, mode_hint, src, tgt, lemmas) -> str | None:
+    def _pick(self, etype, hints, mode_hint, src, tgt, lemmas, mode_name=None) -> str | None:
         remote = [h for h in hints if h in self.remote]
         if etype == EventType.PROTEST:
             return self._protest(hints, lemmas)
@@ -42,13 +46,17 @@ class AcledCoder:
             if special in hints:
                 return self._territory(special, src) if special in ("overtake", "regain") else special
         if "clash" in hints or "attack" in hints or (etype == EventType.ASSAULT and not hints):
-            return self._violence(hints, src, tgt)
+            return self._violence(hints, src, tgt, lemmas, mode_name)
         return hints[0] if hints else None
 
-    def _violence(self, hints, src, tgt) -> str:
+    def _violence(self, hints, src, tgt, lemmas=frozenset(), mode=None) -> str:
         tgt_armed = any(k in self.armed for k in tgt)
         src_armed = any(k in self.armed for k in src)
         tgt_civ = any(k in self.civilian for k in tgt)
+        crowd = any(k in (ActorKind.PROTESTERS, ActorKind.CIVILIANS, ActorKind.PARTY) for k in src)
+        if not (src_armed or tgt_armed) and mode not in self.weapon_modes and not lemmas & self.weapons and \
+                ("clash" in hints or crowd or lemmas & self.crowd_words):
+            return "mob"  # villagers, party supporters, a mob: violence without an armed group
         if tgt_civ and not tgt_armed:
             return "attack"
         if "clash" in hints or tgt_armed or (src_armed and not tgt):

@@ -426,8 +426,11 @@ def _trim(ent: SpacySpan) -> SpacySpan | None:
     doc = ent.doc
     start, end = ent.start, ent.end
     for t in ent:
-        if "\n" in t.text or "\n" in t.whitespace_ and t.i < ent.end - 1:
-            end = t.i + (0 if "\n" in t.text else 1)
+        if "\n" in t.text or t.text in ("(", ")", "[", "]"):
+            end = t.i
+            break
+        if "\n" in t.whitespace_ and t.i < ent.end - 1:
+            end = t.i + 1
             break
     while start < end and doc[start].lower_ in ("the", "a", "an"):
         start += 1

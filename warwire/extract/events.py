@@ -24,6 +24,7 @@ from .roles import carrier_roles, noun_roles, passive, verb_roles
 PRODUCER = "warwire.events.rules.v1"
 LOCATIVE = ("in", "at", "near", "outside", "around", "inside", "on", "across", "along", "into", "within")
 WEAK = 0.5
+MATERIAL = frozenset({EventType.ASSAULT, EventType.PROTEST})
 VERBAL = frozenset({EventType.REQUEST, EventType.SUPPORT, EventType.CONSULT, EventType.COOPERATE, EventType.AGREE,
                     EventType.CONCEDE, EventType.AID})  # cues below this weight need an actor, a mode or a count to count as an event
 
@@ -71,6 +72,7 @@ class EventExtractor:
         drafts = [d for d in (self._draft(t, actors) for t in self._triggers(doc, actors)) if d is not None]
         drafts = self._absorb(drafts)
         drafts = self._merge(drafts)
+        drafts = self._follow_ups(drafts, actors)
         drafts = self._drop_repeats(drafts)
         body_start = _body_start(doc)
         events, dates = [], _DateContext(article.published)
@@ -326,6 +328,58 @@ class EventExtractor:
             return False
         return _linked(a.tokens, b.trig) or _verb_list(a, b)
 
+    def _follow_ups(self, drafts: list[Draft], actors: ActorIndex) -> list[Draft]:
+        """"X attacked Y. Two soldiers were killed.": a casualty count with no author of its own, after
+        an attack, belongs to that attack, not to a new one."""
+        out: list[Draft] = []
+        for d in sorted(drafts, key=lambda d: d.trig.i):
+            prev = next((o for o in reversed(out) if o.type == EventType.ASSAULT and
+                         o.frame.modality == d.frame.modality and o.aggregate is None), None)
+            lemma = d.trig.lemma_.lower()
+            casualty = lemma in self.death_verbs | self.injury_verbs or lemma in self.death_nouns
+            if (prev is not None and d.type == EventType.ASSAULT and casualty and not d.sources and
+                    d.aggregate is None and d.trig.sent.start != prev.trig.sent.start and
+                    not _has_own_date(d.trig.sent)):
+                prev.fatalities = _max_q(prev.fatalities, d.fatalities)
+                prev.injured = _max_q(prev.injured, d.injured)
+                prev.targets += [t for t in d.targets if t not in prev.targets and t not in prev.sources]
+                continue
+            if d.type == EventType.MOBILIZE and d.cue.mode == "troops" and not self._armed(d.sources, actors):
+                d.type = EventType.PROTEST  # workers "marched towards" a ministry: a demonstration
+                d.hints = ["peaceful_protest"]
+            if d.type == EventType.PROTEST and d.frame.modality == Modality.ASSERTED:
+                self._crowd(d, actors)
+            out.append(d)
+        return out
+
+    @staticmethod
+    def _crowd(d: Draft, actors: ActorIndex) -> None:
+        """Those who demonstrate are protesters, whatever else they are ("truck drivers held protests"):
+        ACLED's convention, with the named group kept as an associate."""
+        first = actors.keys.get(d.sources[0]) if d.sources else None
+        if first is not None and first.kind == ActorKind.PROTESTERS:
+            return
+        if first is not None and first.generic in ("civilians", None) and first.entry is None or \
+                first is not None and first.generic == "civilians":
+            for m in actors.mentions:
+                if m.key == first.key:
+                    m.key, m.generic, m.kind, m.entry = "generic:protesters", "protesters", ActorKind.PROTESTERS, None
+            actors.keys["generic:protesters"] = first
+            d.sources[0] = "generic:protesters"
+            return
+        tok = d.trig
+        m = AMention(tok.i, tok.i + 1, tok.idx, tok.idx + len(tok), "generic:protesters", None, tok.text,
+                     ActorKind.PROTESTERS, None, generic="protesters", descriptive=True)
+        if tok.i not in actors.tok:
+            actors.add(m)
+            d.sources.insert(0, "generic:protesters")
+
+    @staticmethod
+    def _armed(keys: list[str], actors: ActorIndex) -> bool:
+        kinds = {m.key: m.kind for m in actors.mentions}
+        return any(kinds.get(k) in (ActorKind.MILITARY, ActorKind.POLICE, ActorKind.MILITIA, ActorKind.REBEL,
+                                    ActorKind.TERRORIST, ActorKind.STATE) for k in keys)
+
     def _drop_repeats(self, drafts: list[Draft]) -> list[Draft]:
         """"the attack", "the strike" told again after the event: not a new event."""
         keep, seen = [], set()
@@ -354,20 +408,24 @@ class EventExtractor:
         acled = self.coder.code(d.type, d.hints, d.mode.acled if d.mode else None, d.frame.modality,
                                 [kinds.get(s, ActorKind.UNKNOWN) for s in d.sources],
                                 [kinds.get(t, ActorKind.UNKNOWN) for t in d.targets],
-                                {t.lemma_.lower() for t in sent})
+                                _lemmas_around(doc, sent), d.mode.mode if d.mode else None)
         if d.type == EventType.ASSAULT and acled.event_type is None and d.fatalities and d.frame.modality == Modality.ASSERTED:
             acled = AcledCode("Violence against civilians", "Attack")
         mode = d.mode.mode if d.mode and d.type == EventType.ASSAULT else (d.cue.mode if d.type == d.cue.type else None)
         if d.type == EventType.THREATEN:
             mode = "violence" if d.cue.type == EventType.ASSAULT else d.cue.mode
-        conf = 0.4 + 0.25 * min(d.cue.weight, 1.0) + 0.15 * bool(src_ids) + 0.1 * bool(tgt_ids) + \
-            0.05 * bool(d.mode) + 0.05 * bool(d.fatalities) - 0.02 * min(sent.start, 100) / 100
+        # The lead sentence tells the main event; a trigger near the root of its clause is the main verb.
+        order = sum(1 for _ in doc[:sent.start].sents) if sent.start else 0
+        depth = min(_distance(d.trig, d.trig.sent.root), 4)
+        conf = 0.45 + 0.2 * min(d.cue.weight, 1.0) + 0.1 * bool(src_ids) + 0.05 * bool(tgt_ids) + \
+            0.05 * bool(d.mode) + 0.05 * bool(d.fatalities) + 0.04 * (d.type in MATERIAL) - 0.02 * depth - \
+            0.12 * min(order, 4)
         trig = d.trig
         return Event(
             id=f"E{n}", type=d.type, mode=mode, contexts=d.cue.contexts, acled=acled,
             modality=d.frame.modality, aggregate=d.aggregate, sources=tuple(src_ids), targets=tuple(tgt_ids),
             place=place, date=date, fatalities=d.fatalities, injured=d.injured, attributed_to=None,
-            confidence=round(min(conf, 0.99), 3),
+            confidence=round(min(max(conf, 0.05), 0.99), 3),
             evidence=_sentence_span(doc, sent), trigger=Span.of(doc.text, trig.idx, trig.idx + len(trig)),
             producer=PRODUCER)
 
@@ -376,10 +434,10 @@ class EventExtractor:
         for trig in d.tokens:
             for prep in trig.children:
                 if prep.dep_ == "prep" and prep.lower_ in LOCATIVE:
-                    for t in sorted(prep.subtree, key=lambda t: t.i):
-                        pid = places.place_at(t.i)
-                        if pid:
-                            return pid
+                    found = [places.tok[t.i] for t in sorted(prep.subtree, key=lambda t: t.i) if t.i in places.tok]
+                    found = [m for m in found if m.entry is not None] or found
+                    if found:
+                        return places.ids.get(id(found[0]))
         sent = d.trig.sent
         clause = {t.i for trig in d.tokens for t in _clause(trig).subtree}
         in_sent = [m for m in places.mentions if sent.start <= m.start < sent.end]
@@ -474,6 +532,17 @@ def _distance(low: Token, high: Token) -> int:
     return n
 
 
+def _has_own_date(sent) -> bool:
+    return any(t.ent_type_ == "DATE" for t in sent)
+
+
+def _lemmas_around(doc: Doc, sent) -> set[str]:
+    end = sent.end
+    if end < len(doc):
+        end = doc[end].sent.end
+    return {t.lemma_.lower() for t in doc[sent.start:end]}
+
+
 def _own_phrase(tok: Token) -> list[Token]:
     """The trigger's subtree without the other clauses hanging off it (conjuncts, relative clauses)."""
     out, stack = [tok], [c for c in tok.children if c.dep_ not in ("conj", "relcl", "advcl", "ccomp", "cc")]
@@ -504,7 +573,7 @@ def _clause(tok: Token) -> Token:
 def _feature_rank(m) -> int:
     order = {"base": 0, "facility": 0, "airport": 0, "village": 1, "town": 1, "city": 1, "district": 1,
              "admin2": 2, "admin1": 3, "region": 3, "country": 4}
-    return order.get(m.entry.feature, 2) if m.entry else 2
+    return order.get(m.entry.feature, 2) if m.entry else 9
 
 
 def _max_q(a: Quantity | None, b: Quantity | None) -> Quantity | None:

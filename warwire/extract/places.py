@@ -19,8 +19,9 @@ PRODUCER = "warwire.places.gazetteer.v1"
 ADMIN_SUFFIX = {"province": "admin1", "governorate": "admin1", "state": "admin1", "region": "admin1",
                 "oblast": "admin1", "prefecture": "admin1", "department": "admin1", "county": "admin2",
                 "district": "admin2", "municipality": "admin2", "commune": "admin2", "division": "admin2",
-                "city": "city", "town": "town", "village": "village", "area": None, "camp": None,
-                "neighbourhood": "district", "neighborhood": "district"}
+                "upazila": "admin2", "city": "city", "town": "town", "village": "village", "area": None,
+                "camp": None, "neighbourhood": "district", "neighborhood": "district", "community": "village",
+                "locality": "village", "sector": None, "zone": None}
 FACILITY_SUFFIX = ("airport", "international airport", "air base", "airbase", "base", "crossing")
 CONTEXT_BONUS = 4.0      # candidate in a country the article names elsewhere
 SUFFIX_BONUS = 3.0       # candidate's feature agrees with "X province" / "X district"
@@ -74,9 +75,13 @@ class PlaceFinder:
         for span in spans:
             hint = None
             end = span.end
+            name = span.text
             if end < len(doc) and doc[end].lower_ in ADMIN_SUFFIX:
                 hint = ADMIN_SUFFIX[doc[end].lower_]
-            m = PMention(span.start, span.end, span.start_char, span.end_char, span.text, hint)
+            elif len(span) > 1 and span[-1].lower_ in ADMIN_SUFFIX and not self.gaz.lookup(name):
+                hint = ADMIN_SUFFIX[span[-1].lower_]
+                name = span[:-1].text  # "Kandahar city", "Giro district"
+            m = PMention(span.start, span.end, span.start_char, span.end_char, name, hint)
             idx.mentions.append(m)
             for i in range(span.start, span.end):
                 idx.tok[i] = m
@@ -96,7 +101,8 @@ class PlaceFinder:
             ent = _trim(ent)
             if ent is None:
                 continue
-            spans.append(self._extend_facility(doc, ent))
+            spans.append(self._extend_name(doc, self._extend_facility(doc, ent)))
+        spans.extend(self._parenthetical(doc, spans))
         for i in actors.place_tokens:
             spans.append(SpacySpan(doc, i, i + 1, label="GPE"))
         spans.extend(self._after_preposition(doc))
@@ -118,6 +124,39 @@ class PlaceFinder:
                 if self.gaz.lookup(cand.text):
                     return cand
         return ent
+
+    def _extend_name(self, doc: Doc, ent: SpacySpan) -> SpacySpan:
+        """"Candido" tagged, "Candido Sales" meant: take the longest run of capitalised words the
+        gazetteer knows."""
+        best = ent
+        for n in (1, 2, 3):
+            end = ent.end + n
+            if end > len(doc) or not all(t.is_title and t.is_alpha for t in doc[ent.end:end]):
+                break
+            cand = SpacySpan(doc, ent.start, end, label=ent.label_)
+            if self.gaz.lookup(cand.text):
+                best = cand
+        return best
+
+    def _parenthetical(self, doc: Doc, spans: list[SpacySpan]) -> list[SpacySpan]:
+        """"X (District, Province)": the admin areas named in brackets after a place."""
+        out = []
+        for span in spans:
+            i = span.end
+            if i >= len(doc) or doc[i].text != "(":
+                continue
+            j = i + 1
+            while j < len(doc) and doc[j].text != ")" and j - i < 12:
+                k = j
+                while k < len(doc) and doc[k].text not in (",", ")", ";") and k - j < 5:
+                    k += 1
+                cand = SpacySpan(doc, j, k, label="GPE")
+                if k > j and cand[0].is_title and self.gaz.lookup(cand.text):
+                    out.append(cand)
+                j = k + 1 if k < len(doc) and doc[k].text == "," else k
+                if k < len(doc) and doc[k].text in (")", ";"):
+                    break
+        return out
 
     def _after_preposition(self, doc: Doc) -> list[SpacySpan]:
         """Capitalised names after in/near/at that the NER missed but the gazetteer knows."""
@@ -195,6 +234,10 @@ class PlaceFinder:
             key = (e.geonames_id or (e.name, e.country, e.lat)) if e else ("?", fold(m.text))
             groups.setdefault(key, []).append(m)
         records = []
+        resolved = Counter(m.entry.country for m in idx.mentions if m.entry is not None and m.entry.country)
+        top = resolved.most_common(1)
+        # an unknown name in a story set in one country is taken to be in that country (no coordinates)
+        home = top[0][0] if top and top[0][1] * 2 > sum(resolved.values()) else None
         for n, ms in enumerate(groups.values(), start=1):
             pid = f"P{n}"
             e = ms[0].entry
@@ -202,7 +245,7 @@ class PlaceFinder:
                 idx.ids[id(m)] = pid
             name = Counter(m.text for m in ms).most_common(1)[0][0]
             records.append(Place(
-                id=pid, name=name, country=e.country if e else None, admin1=e.admin1 if e else None,
+                id=pid, name=name, country=e.country if e else home, admin1=e.admin1 if e else None,
                 feature=e.feature if e else "other", lat=e.lat if e else None, lon=e.lon if e else None,
                 geonames_id=e.geonames_id if e else None,
                 mentions=tuple(Span.of(doc.text, m.cstart, m.cend) for m in ms), producer=PRODUCER))

@@ -9,8 +9,10 @@ from spacy.tokens import Token
 
 from ..types import Quantity
 
-_NUM = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+(?:\.\d+)?$")
-_RANGE = re.compile(r"^(\d+)\s*[-–]\s*(\d+)$")
+# A count has at most 9 digits: longer digit strings are ids, phone numbers or junk, not people.
+_NUM = re.compile(r"^\d{1,3}(?:,\d{3}){1,2}$|^\d{1,9}(?:\.\d{1,3})?$")
+_RANGE = re.compile(r"^(\d{1,9})\s*[-–]\s*(\d{1,9})$")
+_DASHES = ("-", "–", "—")
 
 
 class Counter:
@@ -29,17 +31,22 @@ class Counter:
         if m:
             a, b = int(m[1]), int(m[2])
             return (min(a, b), max(a, b))
-        if _NUM.match(t):
-            v = int(float(t.replace(",", "")))
-            return (v, v)
+        v = self._decimal(t)
+        if v is not None:
+            return (int(v), int(v))
         return self.words.get(t)
+
+    @staticmethod
+    def _decimal(t: str) -> float | None:
+        """"1,200" -> 1200.0, "1.2" -> 1.2 (kept fractional so "1.2 million" scales right)."""
+        return float(t.replace(",", "")) if _NUM.match(t) else None
 
     def count(self, noun: Token) -> Quantity | None:
         """The count of a noun phrase headed by ``noun`` ("at least 12 people", "dozens of villagers")."""
-        nums = [c for c in noun.children if c.dep_ in ("nummod", "quantmod") or
+        nums = [c for c in noun.children if c.dep_ in ("nummod", "quantmod") and self._numeric(c) or
                 (c.dep_ in ("det", "amod") and c.lower_ in self.words and c.lower_ not in ("some",))]
-        if not nums and noun.lower_ in self.words and noun.pos_ in ("NUM", "NOUN", "PRON"):
-            nums = [noun]  # "dozens were killed", "three died"
+        if not nums and (noun.lower_ in self.words or noun.like_num) and noun.pos_ in ("NUM", "NOUN", "PRON"):
+            nums = [noun]  # "dozens were killed", "three died", "more than 20 were killed"
         if not nums and noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lower_ in self.words:
             nums = [noun.head.head]  # "dozens of villagers"
         if not nums:
@@ -52,25 +59,51 @@ class Counter:
         lo, hi = self._modifiers(tok, lo, hi)
         return Quantity(lo, hi)
 
+    def _numeric(self, tok: Token) -> bool:
+        """A number token, not a quantity modifier ("than" in "more than 20" is a quantmod too)."""
+        return tok.like_num or tok.lower_ in self.words or tok.lower_ in self.mult
+
     def _value(self, tok: Token) -> tuple[int | None, int | None] | None:
-        # multi-token numbers: "1,200", "two hundred", "1.2 million", "1 - 4"
+        """The number ``tok`` stands for, with the tokens that spell it out: "1,200", "two hundred",
+        "1.2 million", and ranges "1-4", "3 - 5", "between 10 and 15"."""
+        rng = self._range(tok)
+        if rng is not None:
+            return rng
+        # "two hundred", "1.2 million": the multiplier heads the number before it
         parts = [c for c in tok.children if c.dep_ in ("compound", "nummod", "quantmod") and c.i < tok.i
                  and (c.like_num or c.lower_ in self.words)]
-        text = tok.text
-        value = self.number(text)
-        if value is None and tok.i + 2 < len(tok.doc) and tok.nbor(1).text in ("-", "–") and tok.nbor(2).like_num:
-            value = self.number(f"{tok.text}-{tok.nbor(2).text}")
+        if tok.lower_ in self.mult and parts:
+            base = self._decimal(parts[0].lower_)
+            if base is None:
+                base = (self.words.get(parts[0].lower_) or (None,))[0]
+            if base is not None:
+                v = int(base * self.mult[tok.lower_])
+                return v, v
+        value = self.number(tok.text)
         if value is None:
             return None
         lo, hi = value
-        if tok.lower_ in self.mult and parts:
-            base = self.number(parts[0].text)
-            if base and base[0] is not None:
-                lo = hi = base[0] * self.mult[tok.lower_]
+        # "1.2 million" parsed with the multiplier after the number
         nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
         if nxt is not None and nxt.lower_ in self.mult and lo is not None:
-            lo, hi = lo * self.mult[nxt.lower_], (hi * self.mult[nxt.lower_] if hi is not None else None)
+            scale = self.mult[nxt.lower_]
+            exact = self._decimal(tok.lower_)
+            lo = int((exact if exact is not None else lo) * scale)
+            hi = lo if hi == value[0] else (hi * scale if hi is not None else None)
         return lo, hi
+
+    def _range(self, tok: Token) -> tuple[int, int] | None:
+        doc = tok.doc
+        if tok.i + 2 < len(doc) and doc[tok.i + 1].text in _DASHES:  # "3 - 5" read from its first number
+            got = self.number(f"{tok.text}-{doc[tok.i + 2].text}")
+        elif tok.i >= 2 and doc[tok.i - 1].text in _DASHES:  # "1-4" read from its last number
+            got = self.number(f"{doc[tok.i - 2].text}-{tok.text}")
+        else:
+            conj = [c for c in tok.children if c.dep_ == "conj" and c.like_num]
+            between = any(c.lower_ == "between" for c in tok.children) or (
+                tok.i > 0 and doc[tok.i - 1].lower_ == "between")
+            got = self.number(f"{tok.text}-{conj[0].text}") if conj and between else None
+        return got if got is not None and got[0] is not None else None
 
     def _modifiers(self, tok: Token, lo, hi):
         before = tuple(t.lower_ for t in tok.doc[max(tok.i - 4, 0):tok.i])
