@@ -294,6 +294,8 @@ class ActorFinder:
             if ent is None:
                 continue
             if ent.label_ == "PERSON":
+                if _located(ent):
+                    continue  # "in Vila Velha": the NER took a town for a person
                 self._add_person(idx, ent, persons)
             elif ent.label_ == "ORG" and _is_real_org(ent, self.demonym):
                 kind = _org_kind(ent)
@@ -389,6 +391,18 @@ class ActorFinder:
                             pick = m
                         break
                 idx.pronouns[tok.i] = pick.key
+
+
+def _located(ent: SpacySpan) -> bool:
+    """A name after a locative preposition or in brackets after one is a place, whatever the NER says."""
+    root = ent.root
+    if root.dep_ == "pobj" and root.head.lower_ in ("in", "near", "at", "outside", "around", "of") and \
+            root.head.head.lower_ not in ("leader", "head", "chief", "wife", "son", "daughter", "member"):
+        return root.head.lower_ != "of" or root.head.head.lower_ in ("village", "town", "city", "district",
+                                                                      "province", "area", "region", "municipality")
+    doc = ent.doc
+    return ent.start > 0 and doc[ent.start - 1].text in ("(", ",") and \
+        any(t.text == "(" for t in doc[max(ent.start - 6, 0):ent.start])
 
 
 def _modifier(doc: Doc, m: AMention) -> bool:

@@ -435,7 +435,7 @@ class EventExtractor:
             for prep in trig.children:
                 if prep.dep_ == "prep" and prep.lower_ in LOCATIVE:
                     found = [places.tok[t.i] for t in sorted(prep.subtree, key=lambda t: t.i) if t.i in places.tok]
-                    found = [m for m in found if m.entry is not None] or found
+                    found = [m for m in found if m.entry is not None or places.country_of(m)] or found
                     if found:
                         return places.ids.get(id(found[0]))
         sent = d.trig.sent

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span as SpacySpan
+from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from ..kb.gazetteer import Gazetteer, PlaceEntry, fold
 from ..types import ActorKind, Place, Span
@@ -23,6 +23,8 @@ ADMIN_SUFFIX = {"province": "admin1", "governorate": "admin1", "state": "admin1"
                 "camp": None, "neighbourhood": "district", "neighborhood": "district", "community": "village",
                 "locality": "village", "sector": None, "zone": None}
 FACILITY_SUFFIX = ("airport", "international airport", "air base", "airbase", "base", "crossing")
+PLACE_PREPS = frozenset({"in", "near", "at", "outside", "of", "from", "to", "between", "around", "towards",
+                         "toward", "and", "into", "across", "inside", "through"})
 CONTEXT_BONUS = 4.0      # candidate in a country the article names elsewhere
 SUFFIX_BONUS = 3.0       # candidate's feature agrees with "X province" / "X district"
 SUPPLEMENT_BONUS = 1.5   # curated entries beat same-name villages
@@ -54,6 +56,10 @@ class PlaceIndex:
 
     def record(self, pid: str | None) -> Place | None:
         return next((p for p in self.records if p.id == pid), None)
+
+    def country_of(self, m: PMention) -> str | None:
+        rec = self.record(self.ids.get(id(m)))
+        return rec.country if rec else None
 
     def countries(self) -> Counter:
         return Counter(m.entry.country for m in self.mentions if m.entry is not None and m.entry.country)
@@ -141,9 +147,9 @@ class PlaceFinder:
     def _parenthetical(self, doc: Doc, spans: list[SpacySpan]) -> list[SpacySpan]:
         """"X (District, Province)": the admin areas named in brackets after a place."""
         out = []
-        for span in spans:
-            i = span.end
-            if i >= len(doc) or doc[i].text != "(":
+        for tok in doc:
+            i = tok.i
+            if tok.text != "(" or i == 0 or not doc[i - 1].is_title:
                 continue
             j = i + 1
             while j < len(doc) and doc[j].text != ")" and j - i < 12:
@@ -159,18 +165,23 @@ class PlaceFinder:
         return out
 
     def _after_preposition(self, doc: Doc) -> list[SpacySpan]:
-        """Capitalised names after in/near/at that the NER missed but the gazetteer knows."""
+        """Capitalised names the NER missed but the gazetteer knows, where a place is expected: after
+        in/near/at/of/from/to/between, in lists ("Ghazni, Paktia"), before "district"/"village"."""
         out = []
         for t in doc:
-            if t.lower_ not in ("in", "near", "at", "outside") or t.i + 1 >= len(doc):
+            if t.lower_ not in PLACE_PREPS and t.text != "," or t.i + 1 >= len(doc):
                 continue
             j = t.i + 1
-            while j < len(doc) and doc[j].is_title and doc[j].pos_ == "PROPN" and not doc[j].ent_type_:
+            while j < len(doc) and doc[j].is_title and doc[j].pos_ in ("PROPN", "NOUN", "ADJ") and j - t.i <= 4:
                 j += 1
-            if j > t.i + 1:
-                span = SpacySpan(doc, t.i + 1, j, label="GPE")
-                if self.gaz.lookup(span.text):
+            for end in range(j, t.i + 1, -1):  # longest known name first
+                span = SpacySpan(doc, t.i + 1, end, label="GPE")
+                if any(x.ent_type_ in ("ORG", "NORP") for x in span):
+                    break
+                if _plausible(span) and (self.gaz.lookup(span.text) or
+                                         end == j and _named_place(doc, t, span)):
                     out.append(span)
+                    break
         return out
 
     @staticmethod
@@ -189,24 +200,24 @@ class PlaceFinder:
     # ---------------------------------------------------------------- resolution
 
     def _resolve(self, idx: PlaceIndex, actors: ActorIndex) -> None:
+        """Two passes: each name's most likely reading votes for its country, then every name is read
+        again with the article's countries as context."""
         context: Counter = Counter()
         for m in actors.mentions:
             if m.country:
                 context[m.country] += 1
-        cands = {id(m): self.gaz.lookup(m.text) for m in idx.mentions}
-        for m in idx.mentions:  # unambiguous names set the scene
-            c = cands[id(m)]
-            if c and len({e.country for e in c}) == 1:
-                context[c[0].country] += 2
-        anchors = []
-        for m in idx.mentions:
-            c = cands[id(m)]
-            if len(c) == 1:
-                anchors.append(c[0])
+        cands = {id(m): [e for e in self.gaz.lookup(m.text) if _plausible_entry(e, m)] for m in idx.mentions}
+        anchors = [c[0] for c in cands.values() if len(c) == 1]
+        first: Counter = Counter(context)
         for m in idx.mentions:
             c = cands[id(m)]
             if c:
-                m.entry = max(c, key=lambda e: self._score(e, m, context, anchors))
+                best = max(c, key=lambda e: self._score(e, m, context, anchors))
+                first[best.country] += 2 if len({e.country for e in c}) == 1 else 1
+        for m in idx.mentions:
+            c = cands[id(m)]
+            if c:
+                m.entry = max(c, key=lambda e: self._score(e, m, first, anchors))
 
     @staticmethod
     def _score(e: PlaceEntry, m: PMention, context: Counter, anchors: list[PlaceEntry]) -> float:
@@ -250,6 +261,34 @@ class PlaceFinder:
                 geonames_id=e.geonames_id if e else None,
                 mentions=tuple(Span.of(doc.text, m.cstart, m.cend) for m in ms), producer=PRODUCER))
         idx.records = tuple(records)
+
+
+def _named_place(doc: Doc, prep: Token, span: SpacySpan) -> bool:
+    """An unknown name is still a place where the text says so: "the village of X", "in X (Province)",
+    "X district"."""
+    before = doc[prep.i - 1].lower_ if prep.i > 0 else ""
+    after = doc[span.end] if span.end < len(doc) else None
+    if prep.lower_ == "of" and before in ("village", "town", "city", "district", "locality", "area", "commune",
+                                          "municipality", "province", "region", "department", "county"):
+        return True
+    if after is not None and (after.lower_ in ADMIN_SUFFIX and after.lower_ not in ("state",)):
+        return prep.lower_ in ("in", "near", "at", "of", "outside", "around")
+    return prep.lower_ in ("in", "near", "outside") and after is not None and after.text == "("
+
+
+def _plausible_entry(e: PlaceEntry, m: PMention) -> bool:
+    """All-capital abbreviations match only curated places and countries, never a village."""
+    if m.text.isupper() and len(m.text) <= 4:
+        return e.source == "supplement" or e.feature == "country"
+    return True
+
+
+def _plausible(span: SpacySpan) -> bool:
+    """Short capitals ("AL", "UN") and sentence-initial words are rarely places the NER missed."""
+    text = span.text
+    if len(text) <= 3 and text.isupper():
+        return False
+    return not (span.start == span.sent.start)
 
 
 def _country_keys(m) -> set[str]:

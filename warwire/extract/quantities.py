@@ -82,15 +82,13 @@ class Counter:
         value = self.number(tok.text)
         if value is None:
             return None
-        lo, hi = value
         # "1.2 million" parsed with the multiplier after the number
         nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
-        if nxt is not None and nxt.lower_ in self.mult and lo is not None:
-            scale = self.mult[nxt.lower_]
-            exact = self._decimal(tok.lower_)
-            lo = int((exact if exact is not None else lo) * scale)
-            hi = lo if hi == value[0] else (hi * scale if hi is not None else None)
-        return lo, hi
+        exact = self._decimal(tok.lower_)
+        if nxt is not None and nxt.lower_ in self.mult and exact is not None:
+            v = int(exact * self.mult[nxt.lower_])
+            return v, v
+        return value
 
     def _range(self, tok: Token) -> tuple[int, int] | None:
         doc = tok.doc
