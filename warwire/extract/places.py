@@ -41,6 +41,7 @@ class PMention:
     text: str
     hint: str | None = None            # feature hinted by a suffix noun
     entry: PlaceEntry | None = None
+    attributive: bool = False          # "Russian", "US" in "US forces": names a country, not a location
 
 
 @dataclass(slots=True)
@@ -75,7 +76,9 @@ class PlaceFinder:
         for name in supplement_names:
             self.matcher.add("PLACE", [tok(name.lower())])
 
-    def find(self, doc: Doc, actors: ActorIndex) -> PlaceIndex:
+    def find(self, doc: Doc, actors: ActorIndex, country_of=None) -> PlaceIndex:
+        """``country_of(token) -> ISO3 | None`` reads nationality words and country names inside actor
+        names ("US forces", "Russian diplomats"); they are kept as attributive mentions of the country."""
         spans = self._candidates(doc, actors)
         idx = PlaceIndex()
         for span in spans:
@@ -92,8 +95,28 @@ class PlaceFinder:
             for i in range(span.start, span.end):
                 idx.tok[i] = m
         self._resolve(idx, actors)
+        if country_of is not None:
+            self._attributive(doc, idx, actors, country_of)
         self._records(idx, doc)
         return idx
+
+    def _attributive(self, doc: Doc, idx: PlaceIndex, actors: ActorIndex, country_of) -> None:
+        for tok in doc:
+            if tok.i in idx.tok or not (tok.is_title or tok.is_upper) or tok.i in actors.place_tokens:
+                continue
+            if tok.i + 1 < len(doc) and doc[tok.i + 1].text in ("-", "–") and not tok.whitespace_:
+                continue
+            m = actors.tok.get(tok.i)
+            if m is not None and m.entry is not None and m.entry.kind == ActorKind.STATE and \
+                    fold(tok.text) not in _country_keys(m):
+                continue  # a capital standing for its government
+            iso3 = country_of(tok)
+            entry = self.gaz.country(iso3) if iso3 else None
+            if entry is None:
+                continue
+            pm = PMention(tok.i, tok.i + 1, tok.idx, tok.idx + len(tok), tok.text, entry=entry, attributive=True)
+            idx.mentions.append(pm)
+            idx.tok[tok.i] = pm
 
     # ---------------------------------------------------------------- candidates
 

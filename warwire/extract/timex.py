@@ -44,15 +44,24 @@ def _month_span(y: int, m: int) -> tuple[dt.date, dt.date]:
     return dt.date(y, m, 1), dt.date(y, m, calendar.monthrange(y, m)[1])
 
 
-def _past_year(pub: dt.date | None, m: int, d: int = 1) -> int:
-    """The year that puts month/day on or before publication ("October 7" in a February story)."""
+def _past_year(pub: dt.date | None, m: int, d: int = 1) -> int | None:
+    """The year that puts month/day on or before publication ("October 7" in a February story).
+    Without a publication date the year is unknown, not guessed from today's date."""
     if pub is None:
-        return dt.date.today().year
+        return None
     return pub.year if (m, d) <= (pub.month, pub.day) else pub.year - 1
+
+
+# A publication date outside this window anchors nothing: counting from it ("last year" in year 1)
+# would leave the calendar, and no news article is dated there.
+EARLIEST_ANCHOR = dt.date(1000, 1, 1)
+LATEST_ANCHOR = dt.date(9000, 12, 31)
 
 
 def resolve(text: str, published: dt.date | None) -> TimeSpan | None:
     """Read one time expression; None if it names no date."""
+    if published is not None and not EARLIEST_ANCHOR <= published <= LATEST_ANCHOR:
+        published = None
     return _resolve(" ".join(text.split()), published)
 
 
@@ -62,7 +71,10 @@ def _resolve(text: str, pub: dt.date | None) -> TimeSpan | None:
     low = re.sub(r"^(on|in|during|by|around|about|from|since|until|over|at)\s+(the\s+)?", "", low)
     low = low.removeprefix("the ")
     for fn in (_explicit, _relative, _weekday):
-        span = fn(low, pub)
+        try:
+            span = fn(low, pub)
+        except OverflowError:  # "99999 days ago" counts back past year 1
+            return None
         if span is not None:
             return TimeSpan(span[0], span[1], span[2], text)
     return None
@@ -77,13 +89,13 @@ def _explicit(low: str, pub: dt.date | None):
         if m and int(m["day"]) <= 31:
             mon, day = MONTHS[m["mon"].lower()], int(m["day"])
             year = int(m["year"]) if m["year"] else _past_year(pub, mon, day)
-            if d := _d(year, mon, day):
+            if year is not None and (d := _d(year, mon, day)):
                 return d, d, Precision.DAY
     m = MONTH_YEAR.search(low)
     if m:
         return (*_month_span(int(m["year"]), MONTHS[m["mon"].lower()]), Precision.MONTH)
     m = MONTH_ONLY.match(low)
-    if m:
+    if m and pub is not None:
         mon = MONTHS[m["mon"].lower()]
         return (*_month_span(_past_year(pub, mon), mon), Precision.MONTH)
     m = YEAR_ONLY.match(low)

@@ -27,7 +27,7 @@ FEATURES = frozenset({"country", "admin1", "admin2", "city", "town", "village", 
                       "base", "region", "water", "other"})
 # Population thresholds that split GeoNames populated places into the contract's city/town/village.
 CITY_POP, TOWN_POP = 100_000, 10_000
-CACHE_VERSION = "3"
+CACHE_VERSION = "4"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +78,8 @@ class Gazetteer:
              cache_dir: str | Path | None = None) -> "Gazetteer":
         """Build (or read from the cache) the name index. ``country_names`` maps ISO3 to extra names."""
         country_names = country_names or {}
-        supplement = sorted((DATA_DIR / "places").glob("*.yaml")) + [Path(p) for p in extra_files]
+        supplement = sorted(p for p in (DATA_DIR / "places").glob("*.yaml") if p.name != "country_points.yaml")
+        supplement += [Path(p) for p in extra_files]
         key = _cache_key(country_names, supplement)
         cache = Path(cache_dir or os.environ.get("WARWIRE_CACHE") or
                      Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "warwire")
@@ -108,6 +109,7 @@ class Gazetteer:
         by_name: dict[str, list[PlaceEntry]] = defaultdict(list)
         iso2to3 = {c["iso"]: c["iso3"] for c in gc.get_countries().values()}
         countries = _countries(gc, country_names, by_name)
+        _continents(gc, by_name)
         admin_of, admins = _admin_table(iso2to3)
         for entry in admins:
             by_name[fold(entry.name)].append(entry)
@@ -139,6 +141,7 @@ def _countries(gc, country_names: dict[str, list[str]], by_name) -> dict[str, Pl
         iso3 = (info.iso() or {}).get("alpha3")
         if iso3 and info.latlng():
             latlng[iso3] = info.latlng()
+    latlng.update(read_yaml(DATA_DIR / "places" / "country_points.yaml") or {})
     out = {}
     for c in gc.get_countries().values():
         lat, lon = (latlng.get(c["iso3"]) or (None, None))[:2]
@@ -147,6 +150,16 @@ def _countries(gc, country_names: dict[str, list[str]], by_name) -> dict[str, Pl
         for n in {c["name"], *country_names.get(c["iso3"], ())}:
             by_name[fold(n)].append(e)
     return out
+
+
+def _continents(gc, by_name) -> None:
+    for c in gc.get_continents().values():
+        name = c.get("toponymName") or c.get("name")
+        if not name or "lat" not in c:
+            continue
+        e = PlaceEntry(name, None, None, "region", float(c["lat"]), float(c["lng"]), c.get("geonameId"),
+                       int(c.get("population") or 0))
+        by_name[fold(name)].append(e)
 
 
 def _admin_table(iso2to3: dict[str, str]):

@@ -1,0 +1,154 @@
+"""``warwire ingest`` and ``warwire watch``: thin Click commands over warwire.ingest.
+
+A progress bar (articles/s) is drawn on stderr only when stderr is a terminal; the summary line goes to
+stdout. Registered on the ``warwire`` group by cli.py through ``COMMANDS``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+from contextlib import contextmanager
+
+import click
+
+from .config import Settings, load_settings
+from .errors import InputError, WarwireError
+from .sources import parse_date
+
+DB_HELP = "The store (a DuckDB file). Default: the db setting (warwire.toml, WARWIRE_DB), else warwire.duckdb."
+
+
+def _fail(message: str, code: int = 2) -> None:
+    click.echo(f"warwire: {message}", err=True)
+    sys.exit(code)
+
+
+def _settings(ctx: click.Context, db: str | None) -> Settings:
+    try:
+        return load_settings(ctx.obj["config"] if ctx.obj else None, db=db)
+    except WarwireError as exc:
+        _fail(str(exc))
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return parse_date(value, "--published")
+    except InputError as exc:
+        _fail(str(exc))
+
+
+@contextmanager
+def _progress(enabled: bool):
+    """Yields an on_progress callback: a tqdm bar with articles/s on a terminal, else nothing drawn."""
+    if not enabled:
+        yield None
+        return
+    from tqdm import tqdm
+
+    bar = tqdm(unit=" articles", file=sys.stderr, dynamic_ncols=True, leave=False, mininterval=0.5)
+
+    def update(counts) -> None:
+        bar.update(counts.total - bar.n)
+        bar.set_postfix(added=counts.added, dup=counts.duplicate, rejected=sum(counts.rejected.values()),
+                        refresh=False)
+
+    try:
+        yield update
+    finally:
+        bar.close()
+
+
+def _open_store(path: str):
+    from .store import Store
+
+    return Store.open(path)
+
+
+@click.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--db", default=None, help=DB_HELP)
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Extraction processes (local) or local Dask workers. Default: one per core.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: a pool of processes on this machine; dask: a Dask cluster (see --scheduler).")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --engine dask). Default: a local cluster.")
+@click.option("--published", default=None, help="Publication date YYYY-MM-DD for articles that carry none.")
+@click.pass_context
+def ingest(ctx, sources, db, workers, engine, scheduler, published) -> None:
+    """Extract and store every article under SOURCE...: files, directories (recursive: .txt, .html, .jsonl),
+    article URLs, and RSS/Atom feeds (a .xml/.rss/.atom file or a feed URL; each entry's page is fetched).
+
+    Articles already stored are skipped, so re-running after an interruption stores each article once.
+    """
+    from .ingest import check_sources, default_workers, ingest as run_ingest
+
+    settings = _settings(ctx, db)
+    pub = _date(published)
+    if scheduler and engine != "dask":
+        _fail("--scheduler needs --engine dask.")
+    missing = check_sources(sources)
+    if missing:
+        _fail(f"no such file or directory: {', '.join(missing)} (a SOURCE is a path or an http(s) URL).")
+    workers = workers or default_workers()
+    started = time.perf_counter()
+    try:
+        with _open_store(settings.db) as store, _progress(sys.stderr.isatty()) as on_progress:
+            counts = run_ingest(sources, settings, store, workers=workers, engine=engine, scheduler=scheduler,
+                                published=pub, on_progress=on_progress)
+    except KeyboardInterrupt:
+        _fail("interrupted. Every article stored so far is complete; run the same command again to go on.", 130)
+    except WarwireError as exc:
+        _fail(str(exc))
+    seconds = time.perf_counter() - started
+    click.echo(f"ingested {counts.summary()} into {settings.db} in {seconds:.1f}s "
+               f"({counts.total / max(seconds, 1e-9):.1f} articles/s)")
+
+
+@click.command()
+@click.argument("feeds", nargs=-1, required=True)
+@click.option("--every", default="15m", show_default=True, help="Time between polls: 30s, 15m, 2h, 1d.")
+@click.option("--db", default=None, help=DB_HELP)
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Extraction processes kept loaded between polls.")
+@click.option("--once", is_flag=True, help="Poll once and exit (for cron).")
+@click.pass_context
+def watch(ctx, feeds, every, db, workers, once) -> None:
+    """Poll FEED... (RSS/Atom URLs or files) and ingest only entries not seen before. Ctrl-C stops.
+
+    The store is opened only while a poll writes, so `warwire query` can read it between polls.
+    """
+    from .ingest import Fetcher, make_engine, parse_interval, watch as run_watch
+
+    settings = _settings(ctx, db)
+    try:
+        interval = parse_interval(every)
+    except ValueError as exc:
+        _fail(str(exc))
+    missing = [f for f in feeds if not f.lower().startswith(("http://", "https://")) and not _exists(f)]
+    if missing:
+        _fail(f"no such feed file: {', '.join(missing)}.")
+    def report(n: int, counts) -> None:
+        click.echo(f"{dt.datetime.now().isoformat(timespec='seconds')} poll {n}: {counts.summary()}")
+
+    try:
+        with Fetcher() as fetcher, make_engine(settings, workers) as engine:
+            total = run_watch(feeds, lambda: _open_store(settings.db), engine, every=interval, fetcher=fetcher,
+                              on_cycle=report, cycles=1 if once else None)
+    except KeyboardInterrupt:
+        click.echo("stopped. Every article stored so far is complete.", err=True)
+        return
+    except WarwireError as exc:
+        _fail(str(exc))
+    if not once:
+        click.echo(f"total: {total.summary()}")
+
+
+def _exists(path: str) -> bool:
+    from pathlib import Path
+
+    return Path(path).is_file()
+
+
+COMMANDS = [ingest, watch]

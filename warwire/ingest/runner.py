@@ -1,0 +1,149 @@
+"""Ingesting sources into the store, on every core, so that a run killed at any moment and started again
+stores each article exactly once.
+
+    counts = ingest(["news/", "https://example.org/world.rss"], settings, store, workers=2)
+    print(counts.summary())
+
+How exactly-once holds: only this (parent) process writes, one transaction per article
+(``Store.add_result``), and the store recognises an article by its content hash. Before extracting, the
+parent skips articles the store already holds, so a restarted run goes straight to what is missing; an
+article extracted but not yet written when the run died is simply extracted again.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from ..config import Settings
+from ..types import ErrorInfo, Result
+from .engines import Batch, default_workers, make_engine
+from .fetch import Fetcher
+from .sources import Located, discover
+
+log = logging.getLogger(__name__)
+
+# Articles per task sent to a worker. Large enough for nlp.pipe to batch well, small enough that two
+# workers share a few dozen articles evenly and that progress moves; measured in bench/benchmark.py.
+TASK_SIZE = 8
+
+
+@dataclass
+class IngestCounts:
+    """What a run did with each article it found."""
+
+    added: int = 0
+    duplicate: int = 0          # already stored (found before extracting, or by the store)
+    version: int = 0            # a changed article at a known URL, stored as a new version
+    rejected: Counter = field(default_factory=Counter)   # error code -> how many
+    words: int = 0              # words of the articles extracted in this run
+
+    @property
+    def total(self) -> int:
+        return self.added + self.duplicate + self.version + sum(self.rejected.values())
+
+    def count(self, outcome: str) -> None:
+        if outcome == "added":
+            self.added += 1
+        elif outcome == "duplicate":
+            self.duplicate += 1
+        elif outcome == "version":
+            self.version += 1
+        else:
+            raise ValueError(f"Store.add_result returned {outcome!r}; expected added, duplicate or version")
+
+    def merge(self, other: "IngestCounts") -> None:
+        self.added += other.added
+        self.duplicate += other.duplicate
+        self.version += other.version
+        self.rejected.update(other.rejected)
+        self.words += other.words
+
+    def summary(self) -> str:
+        rejected = sum(self.rejected.values())
+        reasons = ", ".join(f"{n} {code}" for code, n in sorted(self.rejected.items(), key=lambda kv: (-kv[1], kv[0])))
+        return (f"{self.total} articles: {self.added} added, {self.duplicate} duplicates, "
+                f"{self.version} new versions, {rejected} rejected" + (f" ({reasons})" if reasons else ""))
+
+
+Progress = Callable[[IngestCounts], None]
+
+
+def ingest(sources: Iterable[str], settings: Settings, store, *, workers: int | None = None,
+           engine: str = "local", scheduler: str | None = None, published: dt.date | None = None,
+           fetcher: Fetcher | None = None, on_progress: Progress | None = None) -> IngestCounts:
+    """Find every article under ``sources``, extract the new ones and store each exactly once."""
+    workers = workers or default_workers()
+    own_fetcher = fetcher is None
+    fetcher = fetcher or Fetcher()
+    try:
+        with make_engine(settings, workers, engine, scheduler) as runner:
+            return ingest_located(discover(sources, fetcher, published), store, runner, on_progress)
+    finally:
+        if own_fetcher:
+            fetcher.close()
+
+
+def ingest_located(found: Iterable[Located], store, engine, on_progress: Progress | None = None,
+                   on_stored: Callable[[Located, str], None] | None = None) -> IngestCounts:
+    """Store what ``found`` yields using an open engine; ``on_stored(located, outcome)`` after each write."""
+    counts = IngestCounts()
+    waiting: dict[int, Located] = {}
+
+    def done(loc: Located, outcome: str) -> None:
+        if on_stored is not None:
+            on_stored(loc, outcome)
+        if on_progress is not None:
+            on_progress(counts)
+
+    def batches() -> Iterator[Batch]:
+        batch: Batch = []
+        for key, loc in enumerate(found):
+            outcome = _before_extraction(loc, store, waiting, counts)
+            if outcome is not None:
+                done(loc, outcome)
+                continue
+            waiting[key] = loc
+            batch.append((key, loc.article))
+            if len(batch) >= TASK_SIZE:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    for finished in engine.run(batches()):
+        for key, result in finished:
+            loc = waiting.pop(key)
+            outcome = _store(store, result, loc.url, counts)
+            if result.error is None:
+                counts.words += len(loc.article.text.split())
+            done(loc, outcome)
+    return counts
+
+
+def _before_extraction(loc: Located, store, waiting: dict[int, Located], counts: IngestCounts) -> str | None:
+    """Store a rejected input at once, skip a known article; None when the article needs extracting."""
+    if loc.error is not None:
+        result = Result(loc.article, error=ErrorInfo(loc.error.code, loc.error.message))
+        return _store(store, result, loc.url, counts)
+    if store.has_article(loc.article, url=loc.url) or _in_flight(loc, waiting):
+        counts.duplicate += 1
+        return "duplicate"
+    return None
+
+
+def _in_flight(loc: Located, waiting: dict[int, Located]) -> bool:
+    # The same article twice in one run: the second copy is not extracted and counts as a duplicate.
+    # Linear, but ``waiting`` holds only the few batches in flight.
+    return any(w.url == loc.url and w.article.text == loc.article.text for w in waiting.values())
+
+
+def _store(store, result: Result, url: str | None, counts: IngestCounts) -> str:
+    outcome = store.add_result(result, url=url)
+    if result.error is not None:
+        counts.rejected[result.error.code] += 1
+        return "rejected"
+    counts.count(outcome)
+    return outcome
