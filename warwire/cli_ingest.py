@@ -77,8 +77,10 @@ def _open_store(path: str):
 @click.option("--published", default=None, help="Publication date YYYY-MM-DD for articles that carry none.")
 @click.pass_context
 def ingest(ctx, sources, db, workers, engine, scheduler, published) -> None:
-    """Extract and store every article under SOURCE...: files, directories (recursive: .txt, .html, .jsonl),
-    article URLs, and RSS/Atom feeds (a .xml/.rss/.atom file or a feed URL; each entry's page is fetched).
+    """Extract and store articles from files, directories, URLs and feeds.
+
+    A SOURCE is a file, a directory (recursive: .txt, .html/.htm, .jsonl), an article URL, or an RSS/Atom
+    feed (a .xml/.rss/.atom file or a feed URL; each entry's page is fetched and its main text read).
 
     Articles already stored are skipped, so re-running after an interruption stores each article once.
     """
@@ -115,9 +117,9 @@ def ingest(ctx, sources, db, workers, engine, scheduler, published) -> None:
 @click.option("--once", is_flag=True, help="Poll once and exit (for cron).")
 @click.pass_context
 def watch(ctx, feeds, every, db, workers, once) -> None:
-    """Poll FEED... (RSS/Atom URLs or files) and ingest only entries not seen before. Ctrl-C stops.
+    """Poll feeds and ingest only the entries not seen before; Ctrl-C stops.
 
-    The store is opened only while a poll writes, so `warwire query` can read it between polls.
+    A FEED is an RSS/Atom URL or file. The store is opened only while a poll writes, so `warwire query` can read it between polls.
     """
     from .ingest import Fetcher, make_engine, parse_interval, watch as run_watch
 

@@ -39,15 +39,23 @@ class Settings:
 
 
 def _coerce(name: str, value, default):
+    """Convert one layer's value to the type of the default; a value of the wrong shape is an error
+    (TOML gives typed values, the environment gives strings)."""
     if isinstance(default, tuple):
         if isinstance(value, str):
             return tuple(v for v in value.split(os.pathsep) if v)
-        return tuple(value)
+        if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+        raise ConfigError(f"Setting {name!r} must be a list of paths, got {value!r}.")
     if isinstance(default, int) and not isinstance(default, bool):
+        if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+            raise ConfigError(f"Setting {name!r} must be an integer, got {value!r}.")
         try:
             return int(value)
         except (TypeError, ValueError):
             raise ConfigError(f"Setting {name!r} must be an integer, got {value!r}.") from None
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        raise ConfigError(f"Setting {name!r} must be a string, got {value!r}.")
     return str(value)
 
 

@@ -17,10 +17,10 @@ from .extract.actors import ActorFinder
 from .extract.events import EventExtractor
 from .extract.places import PlaceFinder
 from .extract.relations import RelationFinder
-from .kb._files import DATA_DIR, read_yaml
+from .kb._files import read_yaml
 from .kb.actors import ActorKB
 from .kb.cues import Lexicon
-from .kb.gazetteer import Gazetteer
+from .kb.gazetteer import Gazetteer, supplement_paths
 from .nlp import load_pipeline
 from .types import Article, ErrorInfo, Result
 
@@ -146,10 +146,8 @@ def _country_names(kb: ActorKB) -> dict[str, list[str]]:
 
 
 def _supplement_names(extra: tuple[str, ...]) -> list[str]:
-    from pathlib import Path
-
     names = []
-    for path in [*sorted((DATA_DIR / "places").glob("*.yaml")), *[Path(p) for p in extra]]:
+    for path in supplement_paths(extra):
         for item in read_yaml(path) or []:
             names.append(str(item["name"]))
             names.extend(str(a) for a in item.get("aliases") or ())

@@ -11,7 +11,7 @@ from ..types import Quantity
 
 # A count has at most 9 digits: longer digit strings are ids, phone numbers or junk, not people.
 _NUM = re.compile(r"^\d{1,3}(?:,\d{3}){1,2}$|^\d{1,9}(?:\.\d{1,3})?$")
-_RANGE = re.compile(r"^(\d{1,9})\s*[-–]\s*(\d{1,9})$")
+_RANGE = re.compile(r"^(\d{1,9})\s*[-–—]\s*(\d{1,9})$")
 _DASHES = ("-", "–", "—")
 
 
@@ -61,7 +61,7 @@ class Counter:
 
     def _numeric(self, tok: Token) -> bool:
         """A number token, not a quantity modifier ("than" in "more than 20" is a quantmod too)."""
-        return tok.like_num or tok.lower_ in self.words or tok.lower_ in self.mult
+        return tok.like_num or tok.lower_ in self.words or tok.lower_ in self.mult or bool(_RANGE.match(tok.text))
 
     def _value(self, tok: Token) -> tuple[int | None, int | None] | None:
         """The number ``tok`` stands for, with the tokens that spell it out: "1,200", "two hundred",

@@ -52,6 +52,12 @@ def fold(name: str) -> str:
     return " ".join(s.split())
 
 
+def supplement_paths(extra_files=()) -> list[Path]:
+    """The bundled place lists (not the country points file) and the user's own."""
+    bundled = sorted(p for p in (DATA_DIR / "places").glob("*.yaml") if p.name != "country_points.yaml")
+    return bundled + [Path(p) for p in extra_files]
+
+
 class Gazetteer:
     def __init__(self, by_name: dict[str, list[PlaceEntry]], countries: dict[str, PlaceEntry],
                  iso2to3: dict[str, str]):
@@ -78,8 +84,7 @@ class Gazetteer:
              cache_dir: str | Path | None = None) -> "Gazetteer":
         """Build (or read from the cache) the name index. ``country_names`` maps ISO3 to extra names."""
         country_names = country_names or {}
-        supplement = sorted(p for p in (DATA_DIR / "places").glob("*.yaml") if p.name != "country_points.yaml")
-        supplement += [Path(p) for p in extra_files]
+        supplement = supplement_paths(extra_files)
         key = _cache_key(country_names, supplement)
         cache = Path(cache_dir or os.environ.get("WARWIRE_CACHE") or
                      Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "warwire")
