@@ -75,6 +75,7 @@ class EventExtractor:
         drafts = self._follow_ups(drafts, actors)
         drafts = self._drop_repeats(drafts)
         body_start = _body_start(doc)
+        self._stated_toll(doc, drafts)
         events, dates = [], _DateContext(article.published)
         for d in sorted(drafts, key=lambda d: d.trig.i):
             if d.trig.idx < body_start:
@@ -232,7 +233,13 @@ class EventExtractor:
         elif tok.pos_ == "NOUN" and lemma in self.death_nouns | {"killing"}:
             d.fatalities = self.counter.count(tok)
 
-    def _victim_tokens(self, verb: Token) -> list[Token]:
+    def _victim_tokens(self, verb: Token, depth: int = 0) -> list[Token]:
+        found = self._own_victims(verb)
+        if not found and depth < 2 and verb.dep_ in ("conj", "xcomp") and verb.head.pos_ in ("VERB", "AUX"):
+            return self._victim_tokens(verb.head, depth + 1)  # "was shot and killed", "reported to be killed"
+        return found
+
+    def _own_victims(self, verb: Token) -> list[Token]:
         if verb.pos_ == "NOUN":
             return [g for c in verb.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
         if passive(verb):
@@ -351,6 +358,30 @@ class EventExtractor:
                 self._crowd(d, actors)
             out.append(d)
         return out
+
+    def _stated_toll(self, doc: Doc, drafts: list[Draft]) -> None:
+        """"3 fatalities." / "Fatalities coded as 3" / "There were no fatalities": a toll stated on its
+        own is the toll of the story's main violent event."""
+        main = next((d for d in sorted(drafts, key=lambda d: d.trig.i) if d.type == EventType.ASSAULT and
+                     d.frame.modality == Modality.ASSERTED and d.aggregate is None), None)
+        if main is None:
+            return
+        for tok in doc:
+            if tok.lemma_.lower() not in ("fatality", "casualty", "death") or tok.i < main.trig.i:
+                continue
+            sent = tok.sent
+            if any(d.trig.sent.start == sent.start and d is not main for d in drafts if d.type == EventType.ASSAULT):
+                continue
+            q = self.counter.count(tok)
+            if q is None:
+                nxt = [t for t in tok.sent if t.i > tok.i and t.like_num]
+                if tok.i == sent.start and nxt and any(t.lower_ in ("coded", "as") for t in sent):
+                    q = self.counter.count(nxt[0]) or Quantity(int(nxt[0].text), int(nxt[0].text)) \
+                        if nxt[0].text.isdigit() else None
+            if q is None and any(c.lower_ == "no" for c in tok.children) and tok.lemma_.lower() == "fatality":
+                q = Quantity(0, 0)
+            if q is not None:
+                main.fatalities = q
 
     @staticmethod
     def _crowd(d: Draft, actors: ActorIndex) -> None:
