@@ -98,7 +98,7 @@ class EventExtractor:
             if tok.i > 0 and doc[tok.i - 1].text in ("-", "–") and not doc[tok.i - 2].whitespace_:
                 continue  # "Iran-backed", "so-called", "US-led": a modifier, not an event
             m = actors.tok.get(tok.i)
-            if m is not None and not m.descriptive:
+            if m is not None and not m.descriptive or tok.ent_type_ in ("DATE", "TIME"):
                 continue
             cue = self._cue(tok)
             if cue is not None:
@@ -488,12 +488,15 @@ class EventExtractor:
         governing = {t.i for trig in d.tokens for t in [trig, *trig.ancestors]}
         scored = []
         for e in ents:
-            span = timex.resolve(e.text, ctx.published)
+            span = _resolve_ent(e, ctx.published)
             if span is None:
                 continue
             attached = any(a.i in governing for a in [e.root, *list(e.root.ancestors)[:2]])
             own = any(e.root.i in {t.i for t in trig.subtree} for trig in d.tokens)
             scored.append(((own, attached, -abs(e.start - d.trig.i)), span, e))
+        if not scored:  # dates the NER missed: "Around 21 February 2022 (as reported), ..."
+            for a, b, span in timex.find_dates(sent.text, ctx.published):
+                scored.append(((False, False, -abs(a - (d.trig.idx - sent.start_char))), span, None))
         if d.since or d.aggregate is not None:
             rng = self._since(d, doc, ctx, scored)
             if rng is not None:
@@ -521,7 +524,7 @@ class EventExtractor:
             if any(ws <= tail for ws in c.words):
                 start = TimeSpan(c.start, c.start, Precision.DAY, c.name)
                 return timex.since(start, ctx.published, sent[since.i - sent.start:].text)
-        after = [s for key, s, e in scored if e.start > since.i]
+        after = [s for key, s, e in scored if e is not None and e.start > since.i]
         if after:
             return timex.since(after[0], ctx.published, after[0].text)
         return None
@@ -562,6 +565,18 @@ def _distance(low: Token, high: Token) -> int:
     while t.i != high.i and t.head.i != t.i:
         t, n = t.head, n + 1
     return n
+
+
+def _resolve_ent(e, published) -> TimeSpan | None:
+    """Resolve a DATE entity, taking back a day number the NER left out ("10 [April 2022]")."""
+    doc = e.doc
+    for back in (2, 1):
+        start = e.start - back
+        if start >= e.sent.start and doc[start].like_num:
+            span = timex.resolve(doc[start:e.end].text, published)
+            if span is not None and span.precision == Precision.DAY:
+                return span
+    return timex.resolve(e.text, published)
 
 
 def _has_own_date(sent) -> bool:

@@ -194,3 +194,14 @@ def since(start: TimeSpan | None, published: dt.date | None, text: str) -> TimeS
         return None
     end = published or start.end
     return TimeSpan(start.start, end, start.precision if start.precision != Precision.YEAR else Precision.YEAR, text)
+
+
+def find_dates(text: str, published: dt.date | None) -> list[tuple[int, int, TimeSpan]]:
+    """Explicit day dates anywhere in a text ("21 February 2022", "March 3"), with their offsets."""
+    out = []
+    for rx in (DAY_MONTH, MONTH_DAY):
+        for m in rx.finditer(text):
+            span = resolve(m.group(0), published)
+            if span is not None and span.precision == Precision.DAY:
+                out.append((m.start(), m.end(), span))
+    return out
