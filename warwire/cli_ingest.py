@@ -1,6 +1,6 @@
 """``warwire ingest`` and ``warwire watch``: thin Click commands over warwire.ingest.
 
-A progress bar (articles/s) is drawn on stderr only when stderr is a terminal; the summary line goes to
+A Rich progress line (articles/s) is drawn on stderr only when stderr is a terminal; the summary line goes to
 stdout. Registered on the ``warwire`` group by cli.py through ``COMMANDS``.
 """
 from __future__ import annotations
@@ -40,23 +40,29 @@ def _date(value: str | None) -> dt.date | None:
 
 @contextmanager
 def _progress(enabled: bool):
-    """Yields an on_progress callback: a tqdm bar with articles/s on a terminal, else nothing drawn."""
+    """Yields an on_progress callback: a Rich progress line with articles/s on a terminal, else None."""
     if not enabled:
         yield None
         return
-    from tqdm import tqdm
+    from rich.console import Console
+    from rich.progress import Progress, ProgressColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.text import Text
 
-    bar = tqdm(unit=" articles", file=sys.stderr, dynamic_ncols=True, leave=False, mininterval=0.5)
+    class Rate(ProgressColumn):
+        def render(self, task) -> Text:
+            return Text(f"{task.speed:.1f} articles/s" if task.speed else "... articles/s")
+
+    progress = Progress(SpinnerColumn(), TextColumn("{task.completed} articles"), Rate(),
+                        TextColumn("{task.fields[detail]}"), TimeElapsedColumn(),
+                        console=Console(file=sys.stderr), transient=True)
+    task = progress.add_task("ingest", total=None, detail="")
 
     def update(counts) -> None:
-        bar.update(counts.total - bar.n)
-        bar.set_postfix(added=counts.added, dup=counts.duplicate, rejected=sum(counts.rejected.values()),
-                        refresh=False)
+        progress.update(task, completed=counts.total,
+                        detail=f"{counts.added} added, {counts.duplicate} dup, {sum(counts.rejected.values())} rejected")
 
-    try:
+    with progress:
         yield update
-    finally:
-        bar.close()
 
 
 def _open_store(path: str):

@@ -64,6 +64,7 @@ class EventExtractor:
         self.aggregate_nouns = lex.frame("aggregate_nouns")
         self.anaphoric = lex.frame("anaphoric_determiners")
         self.light = lex.frame("light_verbs")
+        self.mode_rank = {h: i for i, h in enumerate(lex.acled.get("mode_priority") or ())}
 
     # ---------------------------------------------------------------- entry point
 
@@ -80,6 +81,8 @@ class EventExtractor:
         for d in sorted(drafts, key=lambda d: d.trig.i):
             if d.trig.idx < body_start:
                 continue
+            if self._accidental(d, actors):
+                continue  # "a gas tank exploded, killing four": a disaster, not an attack
             if d.frame.modality == Modality.NEGATED and d.type in VERBAL:
                 continue  # "does not seek escalation": a stance, not an event
             if d.frame.modality == Modality.HYPOTHETICAL and not (d.sources and d.targets):
@@ -209,16 +212,33 @@ class EventExtractor:
     # ---------------------------------------------------------------- mode, casualties, aggregates
 
     def _mode(self, d: Draft) -> None:
-        if d.cue.mode:
-            d.mode = ModeCue(d.cue.mode, None)
-        near = [c for c in _own_phrase(d.trig) if abs(c.i - d.trig.i) <= 8]
+        """The means: the cue's own mode, then mode words in the trigger's phrase, then in its sentence;
+        among several, the most specific kind of weapon wins (a suicide bomb is also an explosive)."""
+        own = ModeCue(d.cue.mode, None) if d.cue.mode else None
+        phrase = _own_phrase(d.trig)
         if d.trig.dep_ == "pobj":
-            near += [d.trig.head.head]
-        for t in near:
+            phrase.append(d.trig.head.head)
+        found = self._modes_in(phrase) or self._modes_in(list(d.trig.sent))
+        if not found:
+            d.mode = own
+            return
+        best = min(found, key=lambda mc: self.mode_rank.get(mc.acled or "", 99))
+        d.mode = ModeCue(own.mode if own and best.acled in (None, "attack") else best.mode, best.acled)
+
+    def _modes_in(self, toks: list[Token]) -> list[ModeCue]:
+        found = []
+        lemmas = sorted(toks, key=lambda t: t.i)
+        for t in lemmas:
             mc = self.lex.modes.get(t.lemma_.lower()) or self.lex.modes.get(t.lower_)
-            if mc and (d.mode is None or d.mode.acled is None):
-                d.mode = ModeCue(d.mode.mode if d.mode and d.cue.mode else mc.mode, mc.acled)
-                break
+            if mc:
+                found.append(mc)
+        if self.lex.mode_phrases:
+            seq = [t.lemma_.lower() for t in lemmas]
+            for words, mc in self.lex.mode_phrases.items():
+                n = len(words)
+                if any(tuple(seq[i:i + n]) == words for i in range(len(seq) - n + 1)):
+                    found.append(mc)
+        return found
 
     def _casualties(self, d: Draft) -> None:
         tok = d.trig
@@ -382,6 +402,17 @@ class EventExtractor:
                 q = Quantity(0, 0)
             if q is not None:
                 main.fatalities = q
+
+    def _accidental(self, d: Draft, actors: ActorIndex) -> bool:
+        if d.type not in (EventType.ASSAULT, EventType.COERCE) or self._armed(d.sources, actors):
+            return False
+        lemmas = {t.lemma_.lower() for t in d.trig.sent}
+        if d.type == EventType.COERCE:
+            return bool(lemmas & self.lex.frame("crime_words")) and "disrupted" in d.hints
+        if lemmas & {"attack", "attacker", "gunman", "gunmen", "militant", "bomber", "insurgent", "arson",
+                     "shoot", "shooting", "stab", "rebel", "terrorist", "jihadist", "airstrike", "shell"}:
+            return False
+        return bool(lemmas & self.lex.frame("non_political_causes"))
 
     @staticmethod
     def _crowd(d: Draft, actors: ActorIndex) -> None:

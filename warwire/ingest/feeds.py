@@ -58,7 +58,7 @@ def parse_feed(data: bytes, source: str, base_url: str | None = None) -> Feed:
     """Parse RSS/Atom bytes. Raises FeedError for what is not a feed or holds no readable entry."""
     headers = {"content-location": base_url} if base_url else None
     parsed = feedparser.parse(data, response_headers=headers)
-    if not parsed.version and not parsed.entries:
+    if not parsed.get("version") and not parsed.entries:
         reason = parsed.get("bozo_exception")
         raise FeedError(f"{source} is not an RSS or Atom feed" + (f" ({reason})" if reason else "") + ".")
     entries = []
@@ -74,6 +74,8 @@ def parse_feed(data: bytes, source: str, base_url: str | None = None) -> Feed:
 
 def _entry(raw) -> FeedEntry | None:
     link = raw.get("link") or None
+    if link and not link.lower().startswith(("http://", "https://")):
+        link = None   # feedparser copies a URN id into ``link`` when an entry has none
     content = None
     if raw.get("content"):
         content = raw["content"][0].get("value") or None
@@ -115,7 +117,7 @@ def entry_article(entry: FeedEntry, fetcher: Fetcher, published: dt.date | None 
             page = fetcher.get(entry.link, accept=HTML_TYPES | TEXT_TYPES)
             article = page_article(page, date, art_id=entry.link, url=entry.link)
         elif entry.content:
-            article = _as_article(read_text(entry.content, entry.key, date))
+            article = _as_article(read_text(fragment_text(entry.content), entry.key, date))
         else:
             raise FeedError(f"Feed entry {entry.key} has neither a link nor content.")
     except InputError as exc:
@@ -135,6 +137,21 @@ def page_article(page: Page, published: dt.date | None, *, art_id: str | None = 
         article = _as_article(read_text(text, art_id, published))
         return Article(article.id, article.text, article.published, article.title, url)
     return html_to_article(text, art_id, published, url=url)
+
+
+_BLOCKS = ("p", "br", "div", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "tr")
+
+
+def fragment_text(content: str) -> str:
+    """The text of an HTML fragment carried in a feed (too short for trafilatura), paragraphs kept apart."""
+    if "<" not in content:
+        return content
+    import lxml.html
+
+    root = lxml.html.fragment_fromstring(content, create_parent="div")
+    for element in root.iter(*_BLOCKS):
+        element.tail = "\n\n" + (element.tail or "")
+    return re.sub(r"\n{3,}", "\n\n", root.text_content()).strip()
 
 
 def _as_article(item: Item) -> Article:

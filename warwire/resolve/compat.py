@@ -4,14 +4,14 @@
 
 * an aggregate ("more than 150 attacks") is never the same as anything else;
 * the PLOVER type differs, or both give an ACLED event type and they differ;
-* modalities from different groups: asserted/claimed/alleged go together, every other modality
-  (threatened, planned, hypothetical, negated, denied) only with itself;
+* modalities from different groups: asserted/claimed/alleged/denied go together, every other modality
+  (threatened, planned, hypothetical, negated) only with itself;
 * the places are in different countries, or are two specific places more than ``near_km`` apart, or
   a specific place lies outside the region the other report names;
 * the dates do not meet within the tolerance of their precision (day ±1 day, week ±7 days,
   month/year must overlap);
 * both reports name the source (or target) side and share no actor on it: two different named groups,
-  or the forces of two different states (for battles the sides may be swapped);
+  or the forces of two different states (for battles and agreements the sides may be swapped);
 * the place is unknown (or only the country is given) and the dates are not the same day, or the date
   is unknown and the places are not the same.
 
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from enum import Enum
 
-from ..types import ActorKind, Modality, Precision
+from ..types import ActorKind, EventType, Modality, Precision
 from .report import ActorRef, PlaceRef, Report
 
 
@@ -46,7 +46,8 @@ class MergeRules:
     week_tolerance: int = 7          # days either side of a week-precision date
     admin2_km: float = 80.0          # how far from its point a district/county-level place reaches
     admin1_km: float = 350.0         # ... a state/province
-    region_km: float = 500.0         # ... a named region ("northeast Nigeria"), a sea
+    region_km: float = 500.0         # ... a named region ("northeast Nigeria")
+    water_km: float = 1500.0         # ... a sea or gulf (only as a coarse match)
     name_similarity: float = 0.85    # difflib ratio above which two place names are one spelling variant
     link_score: float = 4.0
 
@@ -59,7 +60,11 @@ SCORE_SAME_DAY, SCORE_NEAR_DAY, SCORE_COARSE_DATE = 2.0, 1.0, 0.5
 SCORE_NAMED_ACTOR, SCORE_STATE_ACTOR = 1.0, 0.5     # per side (source, target) sharing an actor
 SCORE_SUB_TYPE, SCORE_FATALITIES, SCORE_MODE = 1.0, 1.0, 0.5
 
-FACTUAL = frozenset({Modality.ASSERTED, Modality.CLAIMED, Modality.ALLEGED})
+# A denial ("the army denied bombing the market") is about the same event as the accusation it answers;
+# threats, plans, hypotheticals and negations are about events that have not (yet) happened.
+FACTUAL = frozenset({Modality.ASSERTED, Modality.CLAIMED, Modality.ALLEGED, Modality.DENIED})
+# Types whose two sides are interchangeable: who is "source" and who "target" varies with the outlet.
+SYMMETRIC_TYPES = frozenset({EventType.AGREE, EventType.CONSULT, EventType.COOPERATE})
 POINT_FEATURES = frozenset({"facility", "airport", "base", "district", "village", "town", "city", "other"})
 # Specificity of a place feature, most specific first; used to pick a merged event's place.
 FEATURE_RANK = {f: n for n, f in enumerate(
@@ -72,6 +77,7 @@ GENERIC_KB_IDS = frozenset({"unidentified_armed_group", "civilians", "protesters
                             "military", "government"})
 _ADMIN_WORDS = re.compile(r"\b(state|province|region|governorate|district|county|prefecture|department|oblast|"
                           r"city|town|village|the|of)\b")
+_GROUP_NOUNS = {"gang", "group", "militia", "cartel", "fighters", "rebels", "militants", "movement", "faction"}
 _STOP_INITIALS = {"of", "the", "and", "for", "al", "el", "de", "du", "des", "la", "le", "wal", "in"}
 
 
@@ -165,6 +171,9 @@ def place_match(a: PlaceRef | None, b: PlaceRef | None, rules: MergeRules = DEFA
         a, b = b, a
     if b.feature == "country":
         return Match.COARSE
+    if b.feature == "water":            # a sea's centroid says little about where on it a ship was hit
+        km = distance_km(a, b)
+        return None if km is not None and km > rules.water_km else Match.COARSE
     if is_point(a):
         return _inside(a, b, rules)
     if norm_place(a.name) == norm_place(b.name):
@@ -245,6 +254,7 @@ def actor_keys(a: ActorRef) -> frozenset[str]:
     keys = {f"kb:{a.kb_id}"} if a.kb_id else set()
     for name in filter(None, (a.canonical, a.name)):
         keys.add("name:" + fold(name))
+        keys.add("name:" + _core(name))
         initials = _initials(name)
         if initials:
             keys.add("name:" + initials)
@@ -258,6 +268,16 @@ def is_state_key(keys: frozenset[str]) -> bool:
 def _proper(name: str) -> bool:
     words = name.removeprefix("the ").split()
     return any(w[:1].isupper() for w in words)
+
+
+def _core(name: str) -> str:
+    """The distinctive part of a group's name: "the Ti Kouto gang" -> "ti kouto"."""
+    words = fold(name).split()
+    while len(words) > 1 and words[0] == "the":
+        words.pop(0)
+    while len(words) > 1 and words[-1] in _GROUP_NOUNS:
+        words.pop()
+    return " ".join(words)
 
 
 def _initials(name: str) -> str | None:
@@ -281,7 +301,7 @@ def side_match(xs: tuple[ActorRef, ...], ys: tuple[ActorRef, ...]) -> float | No
 
 def actors_score(a: Report, b: Report) -> float | None:
     straight = _sides(a.sources, a.targets, b.sources, b.targets)
-    if "Battles" not in (a.acled_event_type, b.acled_event_type):
+    if "Battles" not in (a.acled_event_type, b.acled_event_type) and a.type not in SYMMETRIC_TYPES:
         return straight
     swapped = _sides(a.sources, a.targets, b.targets, b.sources)   # who attacked whom is disputed in clashes
     options = [s for s in (straight, swapped) if s is not None]
