@@ -298,7 +298,7 @@ class ActorFinder:
                 if _located(ent) or self.is_place(ent.text):
                     continue  # "in Vila Velha", "Tamil Nadu": the NER took a place for a person
                 self._add_person(idx, ent, persons)
-            elif ent.label_ == "ORG" and _is_real_org(ent, self.demonym):
+            elif ent.label_ == "ORG" and _is_real_org(ent, self.demonym) and not _located(ent):
                 kind = _org_kind(ent)
                 idx.add(AMention(ent.start, ent.end, ent.start_char, ent.end_char, "org:" + ent.text.lower(), None,
                                  ent.text, kind, None))
@@ -394,8 +394,20 @@ class ActorFinder:
                 idx.pronouns[tok.i] = pick.key
 
 
+PLACE_NOUNS = frozenset({"area", "district", "neighborhood", "neighbourhood", "quarter", "village", "town", "city",
+                         "province", "region", "camp", "street", "road", "market", "square", "suburb",
+                         "governorate", "county", "municipality", "locality", "valley", "island", "border",
+                         "countryside", "outskirts", "highway", "crossing", "checkpoint", "state", "commune"})
+
+
 def _located(ent: SpacySpan) -> bool:
-    """A name after a locative preposition or in brackets after one is a place, whatever the NER says."""
+    """A name after a locative preposition, before a place noun ("the Ben Younis area") or in brackets
+    after a place is a place, whatever the NER says."""
+    doc = ent.doc
+    if ent.end < len(doc) and doc[ent.end].lower_ in PLACE_NOUNS and ent.label_ != "ORG":
+        return True
+    if ent[-1].lower_ in PLACE_NOUNS:
+        return True
     root = ent.root
     if root.dep_ == "pobj" and root.head.lower_ in ("in", "near", "at", "outside", "around", "of") and \
             root.head.head.lower_ not in ("leader", "head", "chief", "wife", "son", "daughter", "member"):

@@ -651,7 +651,7 @@ def _clause(tok: Token) -> Token:
 def _feature_rank(m) -> int:
     order = {"base": 0, "facility": 0, "airport": 0, "village": 1, "town": 1, "city": 1, "district": 1,
              "admin2": 2, "admin1": 3, "region": 3, "country": 4}
-    return order.get(m.entry.feature, 2) if m.entry else 9
+    return order.get(m.entry.feature, 2) if m.entry else 1
 
 
 def _max_q(a: Quantity | None, b: Quantity | None) -> Quantity | None:

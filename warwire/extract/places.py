@@ -25,6 +25,16 @@ ADMIN_SUFFIX = {"province": "admin1", "governorate": "admin1", "state": "admin1"
 FACILITY_SUFFIX = ("airport", "international airport", "air base", "airbase", "base", "crossing")
 PLACE_PREPS = frozenset({"in", "near", "at", "outside", "of", "from", "to", "between", "around", "towards",
                          "toward", "and", "into", "across", "inside", "through"})
+DIRECTIONS = frozenset({"northern", "southern", "eastern", "western", "central", "north", "south", "east", "west",
+                        "northeastern", "northwestern", "southeastern", "southwestern", "rural", "greater",
+                        "downtown", "coastal", "upper", "lower", "suburban"})
+# Last words that make a capitalised name a place even when no gazetteer knows it.
+PLACE_HEADS = frozenset({"quarter", "district", "camp", "roundabout", "mountains", "mountain", "hill", "hilltop",
+                         "island", "square", "market", "street", "road", "bridge", "airport", "base", "hospital",
+                         "neighborhood", "neighbourhood", "valley", "river", "province", "governorate", "region",
+                         "village", "town", "city", "county", "municipality", "plain", "desert", "forest", "lake",
+                         "port", "harbour", "harbor", "crossing", "checkpoint", "airfield", "refinery", "field",
+                         "mosque", "church", "school", "university", "prison", "compound", "settlement", "strip"})
 CONTEXT_BONUS = 4.0      # candidate in a country the article names elsewhere
 SUFFIX_BONUS = 3.0       # candidate's feature agrees with "X province" / "X district"
 SUPPLEMENT_BONUS = 1.5   # curated entries beat same-name villages
@@ -194,12 +204,15 @@ class PlaceFinder:
         for t in doc:
             if t.lower_ not in PLACE_PREPS and t.text != "," or t.i + 1 >= len(doc):
                 continue
-            j = t.i + 1
-            while j < len(doc) and doc[j].is_title and doc[j].pos_ in ("PROPN", "NOUN", "ADJ") and j - t.i <= 4:
+            i = t.i + 1
+            while i < len(doc) and (doc[i].lower_ in DIRECTIONS or doc[i].lower_ == "the") and i - t.i <= 3:
+                i += 1  # "in northern Aleppo", "near the village"
+            j = i
+            while j < len(doc) and doc[j].is_title and doc[j].pos_ in ("PROPN", "NOUN", "ADJ") and j - i <= 4:
                 j += 1
-            for end in range(j, t.i + 1, -1):  # longest known name first
-                span = SpacySpan(doc, t.i + 1, end, label="GPE")
-                if any(x.ent_type_ in ("ORG", "NORP") for x in span):
+            for end in range(j, i, -1):  # longest known name first
+                span = SpacySpan(doc, i, end, label="GPE")
+                if any(x.ent_type_ == "NORP" for x in span):
                     break
                 if _plausible(span) and (self.gaz.lookup(span.text) or
                                          end == j and _named_place(doc, t, span)):
@@ -288,7 +301,9 @@ class PlaceFinder:
 
 def _named_place(doc: Doc, prep: Token, span: SpacySpan) -> bool:
     """An unknown name is still a place where the text says so: "the village of X", "in X (Province)",
-    "X district"."""
+    "X district", "in the Bani Zaid Quarter"."""
+    if len(span) > 1 and span[-1].lower_ in PLACE_HEADS and prep.lower_ in PLACE_PREPS:
+        return True
     before = doc[prep.i - 1].lower_ if prep.i > 0 else ""
     after = doc[span.end] if span.end < len(doc) else None
     if prep.lower_ == "of" and before in ("village", "town", "city", "district", "locality", "area", "commune",
