@@ -72,6 +72,7 @@ class EventExtractor:
         """Events whose sources and targets are actor keys (the pipeline swaps keys for ids)."""
         drafts = [d for d in (self._draft(t, actors) for t in self._triggers(doc, actors)) if d is not None]
         drafts = self._absorb(drafts)
+        drafts += self._intents(drafts, actors)
         drafts = self._merge(drafts)
         drafts = self._follow_ups(drafts, actors)
         drafts = self._drop_repeats(drafts)
@@ -289,6 +290,39 @@ class EventExtractor:
         if d.aggregate is not None:
             d.fatalities = None
             d.since = any(t.lower_ == "since" for t in tok.sent)
+
+    def _intents(self, drafts: list[Draft], actors: ActorIndex) -> list[Draft]:
+        """Stated intentions and demands are events of their own: "Syria is willing to withdraw" and "X
+        said it will release the hostages" are an AGREE (or a THREATEN, for a coercive act) by the one
+        who says so; "X said Y must withdraw" is a REQUEST by X."""
+        out = []
+        intent = self.lex.frame("intent")
+        coop = {EventType(t.upper()) for t in self.lex.frame("cooperative_types")}
+        must = self.lex.frame("obligation_aux")
+        for d in drafts:
+            if d.type in (EventType.THREATEN, EventType.AGREE, EventType.REQUEST):
+                continue
+            head = d.trig.head
+            gov = d.frame.governor
+            if d.trig.dep_ == "xcomp" and head.lemma_.lower() in intent:
+                anchor, kind = head, EventType.AGREE if d.type in coop else EventType.THREATEN
+                sources = carrier_roles(actors, head.head if head.dep_ == "acomp" else head) or list(d.sources)
+            elif any(c.dep_ == "aux" and c.lower_ in must for c in d.trig.children) and gov is not None:
+                anchor, kind = gov, EventType.REQUEST
+                sources = carrier_roles(actors, gov)
+                targets = list(d.sources)
+            elif d.frame.modality == Modality.PLANNED and gov is not None and \
+                    gov.lemma_.lower() in self.lex.frame("speech"):
+                anchor, kind = gov, EventType.AGREE if d.type in coop else EventType.THREATEN
+                sources = carrier_roles(actors, gov) or list(d.sources)
+            else:
+                continue
+            cue = Cue(anchor.lemma_.lower(), anchor.pos_, kind, None, "none", ())
+            tgts = targets if kind == EventType.REQUEST else list(d.targets)
+            mod = Modality.THREATENED if kind == EventType.THREATEN else Modality.ASSERTED
+            out.append(Draft(anchor, cue, Frame(mod), kind, tokens=[anchor], sources=sources,
+                             targets=[t for t in tgts if t not in sources]))
+        return out
 
     # ---------------------------------------------------------------- content of other events
 

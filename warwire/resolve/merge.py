@@ -5,11 +5,11 @@ failure). ``merge(reports)``:
 
 1. sorts the reports by key (``article_id#event_id``), so nothing depends on input order;
 2. scores every candidate pair with :func:`warwire.resolve.compat.assess` (hard gates, then a score)
-   and keeps the pairs that reach ``rules.link_score``;
-3. takes those links strongest first (ties by the two keys) and joins the two clusters they connect
-   only if every report of one is compatible (passes the gates) with every report of the other: a
-   vague report ("bandits attacked villages in Zamfara") cannot chain two events in different villages
-   together, it joins the one it matches best;
+   and keeps the pairs that link;
+3. takes those links strongest first and joins the two clusters they connect only if every report of
+   one is compatible (passes the gates) with every report of the other: a vague report ("bandits
+   attacked villages in Zamfara") cannot chain two events in different villages together; among
+   equally strong links it joins the cluster it has most links to;
 4. builds one MergedEvent per cluster.
 
 Each step is a pure function of the set of reports, so the result is order-independent, and merging
@@ -128,33 +128,58 @@ def merge(reports, rules: MergeRules = DEFAULT_RULES) -> list[MergedEvent]:
 
 
 def clusters(reports: list[Report], rules: MergeRules = DEFAULT_RULES) -> list[tuple[Report, ...]]:
-    """The clusters of ``reports`` (already sorted by key and unique), each sorted by key."""
-    n = len(reports)
-    links = []
+    """The clusters of ``reports`` (already sorted by key and unique), each sorted by key.
+
+    Links are taken by score level, strongest first. Within a level the two clusters joined next are the
+    ones with the most links between them (then the lowest keys), so a vague report joins the event
+    that most reports corroborate; a join happens only if every cross pair passes the gates.
+    """
+    links: dict[tuple[int, int], float] = {}
     for i, j in _candidates(reports, rules):
         found = assess(reports[i], reports[j], rules)
-        if found is not None and found.score >= rules.link_score:
-            links.append((-found.score, i, j))
-    links.sort()
-    owner = list(range(n))
-    members = {i: [i] for i in range(n)}
-    compatible: dict[tuple[int, int], bool] = {}
+        if found is not None and found.links(rules):
+            links[(i, j)] = found.score
+    state = _Clusters(reports, rules, links)
+    for score in sorted(set(links.values()), reverse=True):
+        level = [pair for pair, s in links.items() if s == score]
+        while state.join_best(level):
+            pass
+    return [tuple(reports[i] for i in m) for _, m in sorted(state.members.items())]
 
-    def ok(x: int, y: int) -> bool:
+
+class _Clusters:
+    """Union of report indices into clusters, remembering which pairs pass the gates."""
+
+    def __init__(self, reports: list[Report], rules: MergeRules, links: dict[tuple[int, int], float]):
+        self.reports, self.rules, self.links = reports, rules, links
+        self.owner = list(range(len(reports)))
+        self.members = {i: [i] for i in range(len(reports))}
+        self._ok: dict[tuple[int, int], bool] = {}
+
+    def join_best(self, level: list[tuple[int, int]]) -> bool:
+        """Join the best compatible pair of clusters linked at this level; False when none is left."""
+        pairs = sorted({tuple(sorted((self.owner[i], self.owner[j]))) for i, j in level
+                        if self.owner[i] != self.owner[j]})
+        ranked = sorted(pairs, key=lambda p: (-self._support(*p), p))
+        for ca, cb in ranked:
+            if self._compatible(ca, cb):
+                for x in self.members[cb]:
+                    self.owner[x] = ca
+                self.members[ca] = sorted(self.members[ca] + self.members.pop(cb))
+                return True
+        return False
+
+    def _support(self, ca: int, cb: int) -> int:
+        return sum((min(x, y), max(x, y)) in self.links for x in self.members[ca] for y in self.members[cb])
+
+    def _compatible(self, ca: int, cb: int) -> bool:
+        return all(self._pair_ok(x, y) for x in self.members[ca] for y in self.members[cb])
+
+    def _pair_ok(self, x: int, y: int) -> bool:
         pair = (min(x, y), max(x, y))
-        if pair not in compatible:
-            compatible[pair] = assess(reports[pair[0]], reports[pair[1]], rules) is not None
-        return compatible[pair]
-
-    for _, i, j in links:
-        ci, cj = owner[i], owner[j]
-        if ci == cj or not all(ok(x, y) for x in members[ci] for y in members[cj]):
-            continue
-        keep, gone = min(ci, cj), max(ci, cj)
-        for x in members[gone]:
-            owner[x] = keep
-        members[keep] = sorted(members[keep] + members.pop(gone))
-    return [tuple(reports[i] for i in m) for _, m in sorted(members.items())]
+        if pair not in self._ok:
+            self._ok[pair] = assess(self.reports[pair[0]], self.reports[pair[1]], self.rules) is not None
+        return self._ok[pair]
 
 
 def _unique(reports) -> list[Report]:
