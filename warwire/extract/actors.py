@@ -281,6 +281,10 @@ class ActorFinder:
         nxt = doc[span.end] if span.end < len(doc) else None
         if nxt is not None and (nxt.pos_ == "PROPN" or nxt.ent_type_ in ("ORG", "PERSON", "NORP")):
             return  # "armed group Nujaba": the name is the actor
+        prev = idx.tok.get(span.start - 1)
+        if prev is not None and prev.entry is not None and prev.generic is None and \
+                prev.entry.kind not in (ActorKind.STATE,):
+            return  # "JNIM militants": the group named just before is the actor
         idx.add(AMention(span.start, span.end, span.start_char, span.end_char, f"generic:{gid}", None, span.text,
                          tpl.kind, None, generic=gid))
 

@@ -449,6 +449,28 @@ class EventExtractor:
         return bool(lemmas & self.lex.frame("non_political_causes"))
 
     @staticmethod
+    def _crowd_as(d: Draft, actors: ActorIndex, gid: str, src_ids: list[str]) -> list[str]:
+        """A crowd that turned violent is coded as rioters (ACLED): re-read its civilian or protester
+        mention, or name the rioters by the trigger when the text gives no subject."""
+        key = f"generic:{gid}"
+        kind = ActorKind.PROTESTERS
+        first = actors.keys.get(src_ids[0]) if src_ids else None
+        if first is not None and first.generic in ("civilians", "protesters"):
+            for m in actors.mentions:
+                if m.key == first.key:
+                    m.key, m.generic, m.kind, m.entry = key, gid, kind, None
+            actors.keys[key] = first
+            return [key] + src_ids[1:]
+        if first is None and d.trig.i not in actors.tok:
+            tok = d.trig
+            actors.add(AMention(tok.i, tok.i + 1, tok.idx, tok.idx + len(tok), key, None, tok.text, kind, None,
+                                generic=gid, descriptive=True))
+            return [key]
+        if first is not None and first.key == "generic:protesters":
+            return [key if s == "generic:protesters" else s for s in src_ids]
+        return src_ids
+
+    @staticmethod
     def _crowd(d: Draft, actors: ActorIndex) -> None:
         """Those who demonstrate are protesters, whatever else they are ("truck drivers held protests"):
         ACLED's convention, with the named group kept as an associate."""
@@ -505,6 +527,8 @@ class EventExtractor:
                                 [kinds.get(s, ActorKind.UNKNOWN) for s in d.sources],
                                 [kinds.get(t, ActorKind.UNKNOWN) for t in d.targets],
                                 _lemmas_around(doc, sent), d.mode.mode if d.mode else None)
+        if acled.event_type == "Riots" and (d.type == EventType.PROTEST or not self._armed(d.sources, actors)):
+            src_ids = self._crowd_as(d, actors, "rioters", src_ids)
         if d.type == EventType.ASSAULT and acled.event_type is None and d.fatalities and d.frame.modality == Modality.ASSERTED:
             acled = AcledCode("Violence against civilians", "Attack")
         mode = d.mode.mode if d.mode and d.type == EventType.ASSAULT else (d.cue.mode if d.type == d.cue.type else None)

@@ -77,7 +77,6 @@ FEATURE_RANK = {f: n for n, f in enumerate(
     ["facility", "airport", "base", "district", "village", "town", "city", "other", "admin2", "region",
      "water", "admin1", "country"])}
 STATE_KINDS = frozenset({ActorKind.STATE, ActorKind.GOVERNMENT, ActorKind.MILITARY, ActorKind.POLICE})
-WILDCARD_KINDS = frozenset({ActorKind.CIVILIANS, ActorKind.PROTESTERS, ActorKind.UNKNOWN})
 # kb ids (before ":iso3") of the knowledge base's generic actors (kb/data/actors/generic.yaml).
 GENERIC_KB_IDS = frozenset({"unidentified_armed_group", "civilians", "protesters", "rioters", "police",
                             "military", "government"})
@@ -172,7 +171,7 @@ def place_match(a: PlaceRef | None, b: PlaceRef | None, rules: MergeRules = DEFA
     if a is None or b is None:
         return Match.UNKNOWN
     if a.geonames_id is not None and a.geonames_id == b.geonames_id:
-        return Match.SAME
+        return Match.SAME if is_point(a) else Match.NEAR     # two reports that both say "in Borno" are vague
     if a.country and b.country and a.country != b.country:
         return None
     if is_point(a) and is_point(b):
@@ -194,25 +193,22 @@ def place_match(a: PlaceRef | None, b: PlaceRef | None, rules: MergeRules = DEFA
 
 
 def _points(a: PlaceRef, b: PlaceRef, rules: MergeRules) -> Match | None:
-    if norm_place(a.name) == norm_place(b.name):
-        return Match.SAME
     km = distance_km(a, b)
-    if km is not None:
+    if km is not None:       # coordinates decide, so two towns of one name stay apart
         return Match.SAME if km <= rules.near_km else None
-    ratio = SequenceMatcher(None, norm_place(a.name), norm_place(b.name)).ratio()
-    if ratio >= rules.name_similarity:
+    if same_name(a.name, b.name, rules):
         return Match.SAME
-    if a.admin1 and b.admin1 and norm_place(a.admin1) != norm_place(b.admin1):
+    if a.admin1 and b.admin1 and not same_name(a.admin1, b.admin1, rules):
         return None
     return Match.COARSE     # a place the gazetteer did not find: how far it is from the other is unknown
 
 
 def _inside(small: PlaceRef, big: PlaceRef, rules: MergeRules) -> Match | None:
     """Is ``small`` within the region ``big`` names? NEAR if so, COARSE if nothing tells, None if not."""
-    big_name = norm_place(big.name)
     if big.feature == "admin1" and small.admin1:
-        return Match.NEAR if norm_place(small.admin1) == big_name else None
-    if big.admin1 and small.admin1 and norm_place(big.admin1) != norm_place(small.admin1):
+        names = (big.name, big.admin1 or big.name)
+        return Match.NEAR if any(same_name(small.admin1, n, rules) for n in names) else None
+    if big.admin1 and small.admin1 and not same_name(big.admin1, small.admin1, rules):
         return None
     km = distance_km(small, big)
     if km is not None:
@@ -221,6 +217,12 @@ def _inside(small: PlaceRef, big: PlaceRef, rules: MergeRules) -> Match | None:
     if big.admin1 and small.admin1:
         return Match.NEAR if big.feature == "admin1" else Match.COARSE
     return Match.COARSE
+
+
+def same_name(a: str, b: str, rules: MergeRules = DEFAULT_RULES) -> bool:
+    """One place name or a spelling variant of it ("Salah ad Din" / "Salahuddin", "Kwarawa" / "Kwarrawa")."""
+    x, y = norm_place(a).replace(" ", ""), norm_place(b).replace(" ", "")
+    return x == y or SequenceMatcher(None, x, y).ratio() >= rules.name_similarity
 
 
 def _named_in(small: PlaceRef, big: PlaceRef) -> bool:
@@ -303,21 +305,33 @@ def _core(name: str) -> str:
 
 def _initials(name: str) -> str | None:
     words = [w for w in re.split(r"[\s\-]+", name) if w and w.casefold() not in _STOP_INITIALS]
-    if len(words) < 2 or not all(w[:1].isupper() for w in words):
+    if len(words) < 3 or not all(w[:1].isupper() for w in words):    # "KSF", not a two-letter clash
         return None
     return "".join(w[0] for w in words).casefold()
 
 
+def same_actor(x: ActorRef, y: ActorRef) -> bool:
+    """Do two named actors denote one actor? Two KB-linked groups only if their kb ids are equal."""
+    kx, ky = actor_keys(x), actor_keys(y)
+    if not kx or not ky:
+        return False
+    if is_state_key(kx) or is_state_key(ky):
+        return kx == ky
+    if x.kb_id and y.kb_id:
+        return x.kb_id == y.kb_id
+    return bool(kx & ky)
+
+
 def side_match(xs: tuple[ActorRef, ...], ys: tuple[ActorRef, ...]) -> float | None:
     """Points for one side (sources or targets): shared actor, open (one side generic/absent) or None."""
-    kx = [k for k in map(actor_keys, xs) if k]
-    ky = [k for k in map(actor_keys, ys) if k]
-    if not kx or not ky:
+    nx = [a for a in xs if actor_keys(a)]
+    ny = [a for a in ys if actor_keys(a)]
+    if not nx or not ny:
         return 0.0
-    shared = [a & b for a in kx for b in ky if a & b]
+    shared = [a for a in nx for b in ny if same_actor(a, b)]
     if not shared:
         return None
-    return SCORE_NAMED_ACTOR if any(not is_state_key(s) for s in shared) else SCORE_STATE_ACTOR
+    return SCORE_NAMED_ACTOR if any(not is_state_key(actor_keys(a)) for a in shared) else SCORE_STATE_ACTOR
 
 
 def actors_score(a: Report, b: Report) -> float | None:
@@ -353,5 +367,5 @@ def _range(r: Report) -> tuple[float, float]:
 
 
 __all__ = ["MergeRules", "DEFAULT_RULES", "Assessment", "Match", "assess", "date_match", "place_match",
-           "actor_keys", "side_match", "actors_score", "fatalities_agree", "modality_group", "tolerance_days",
+           "actor_keys", "same_actor", "side_match", "actors_score", "fatalities_agree", "modality_group", "tolerance_days",
            "distance_km", "norm_place", "fold", "rank", "is_point"]

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 
 from ..types import EventType, Modality, Precision
 from .compat import (DEFAULT_RULES, MergeRules, actor_keys, assess, fold, is_point, modality_group, norm_place,
-                     rank, tolerance_days)
+                     rank, same_actor, tolerance_days)
 from .report import ActorRef, PlaceRef, Report, report_from_result
 
 PRODUCER = "warwire.resolve.merge.v1"
@@ -317,24 +317,23 @@ def _place(cluster) -> PlaceRef | None:
 
 def _actors(cluster, side: str) -> tuple[ActorRef, ...]:
     """Named actors of that side across reports, most often named first; generic ones only if none is named."""
-    named: list[tuple[frozenset[str], ActorRef, set[str]]] = []
+    named: list[tuple[ActorRef, set[str]]] = []      # (the form kept, the reports naming it)
     generic: dict[str, ActorRef] = {}
     for r in sorted(cluster, key=_published_order):
         for a in getattr(r, side):
-            keys = actor_keys(a)
-            if not keys:
+            if not actor_keys(a):
                 generic.setdefault(a.kb_id or fold(a.name), a)
                 continue
-            for n, (k, ref, seen_in) in enumerate(named):
-                if k & keys:
+            for n, (ref, seen_in) in enumerate(named):
+                if same_actor(ref, a):
                     best = ref if ref.kb_id or not a.kb_id else a    # prefer the KB-linked form
-                    named[n] = (k | keys, best, seen_in | {r.key})
+                    named[n] = (best, seen_in | {r.key})
                     break
             else:
-                named.append((keys, a, {r.key}))
+                named.append((a, {r.key}))
     if named:
-        order = sorted(range(len(named)), key=lambda n: (-len(named[n][2]), n))
-        return tuple(named[n][1] for n in order)
+        order = sorted(range(len(named)), key=lambda n: (-len(named[n][1]), n))
+        return tuple(named[n][0] for n in order)
     return tuple(generic[k] for k in sorted(generic))
 
 
