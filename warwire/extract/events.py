@@ -64,6 +64,7 @@ class EventExtractor:
         self.aggregate_nouns = lex.frame("aggregate_nouns")
         self.anaphoric = lex.frame("anaphoric_determiners")
         self.light = lex.frame("light_verbs")
+        self.harm_verbs = lex.frame("harm_verbs")
         self.mode_rank = {h: i for i, h in enumerate(lex.acled.get("mode_priority") or ())}
 
     # ---------------------------------------------------------------- entry point
@@ -138,6 +139,10 @@ class EventExtractor:
         tok, clash = d.trig, d.cue.acled == "clash"
         if tok.pos_ == "VERB":
             d.sources, d.targets = verb_roles(actors, tok, clash)
+            if not d.targets and d.cue.acled in ("looting", "abduct", "arrest", "attack"):
+                d.targets = [k for k in _from_targets(actors, tok) if k not in d.sources]
+            if not d.targets and tok.lemma_.lower() in self.harm_verbs:
+                d.targets = self._unnamed_victims(tok, actors)
         else:
             d.sources, d.targets = noun_roles(actors, tok, clash)
             if not d.sources:
@@ -183,6 +188,22 @@ class EventExtractor:
                                             entry.kind, entry.country))
                         return [entry.id]
         return []
+
+    def _unnamed_victims(self, verb: Token, actors: ActorIndex) -> list[str]:
+        """"abducted a herder", "a trader was shot": a person harmed and not otherwise named is a
+        civilian victim (ACLED's convention); a named or armed victim has its own mention already."""
+        victims = self._own_victims(verb)
+        out = []
+        for v in victims:
+            if actors.actor_in(v) or v.pos_ not in ("NOUN",) or v.tag_ not in ("NN", "NNS"):
+                continue
+            if v.i in actors.tok:
+                continue
+            m = AMention(v.i, v.i + 1, v.idx, v.idx + len(v), "generic:civilians", None, v.text,
+                         ActorKind.CIVILIANS, None, generic="civilians")
+            actors.add(m)
+            out.append("generic:civilians")
+        return out
 
     @staticmethod
     def _sufferer(tok: Token, actors: ActorIndex, sources: list[str]) -> list[str]:
@@ -527,6 +548,8 @@ class EventExtractor:
                                 [kinds.get(s, ActorKind.UNKNOWN) for s in d.sources],
                                 [kinds.get(t, ActorKind.UNKNOWN) for t in d.targets],
                                 _lemmas_around(doc, sent), d.mode.mode if d.mode else None)
+        if d.type == EventType.PROTEST and acled.sub_event_type in ("Peaceful protest", None):
+            tgt_ids = []  # a demonstration in front of the police station is not against the police
         if acled.event_type == "Riots" and (d.type == EventType.PROTEST or not self._armed(d.sources, actors)):
             src_ids = self._crowd_as(d, actors, "rioters", src_ids)
         if d.type == EventType.ASSAULT and acled.event_type is None and d.fatalities and d.frame.modality == Modality.ASSERTED:
@@ -666,6 +689,18 @@ def _resolve_ent(e, published) -> TimeSpan | None:
             if span is not None and span.precision == Precision.DAY:
                 return span
     return timex.resolve(e.text, published)
+
+
+def _from_targets(actors: ActorIndex, verb: Token) -> list[str]:
+    """"seized phones from women": who something was taken from."""
+    out = []
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ == "from":
+            for g in c.children:
+                k = actors.actor_in(g)
+                if k:
+                    out.append(k)
+    return out
 
 
 def _has_own_date(sent) -> bool:

@@ -335,16 +335,21 @@ def side_match(xs: tuple[ActorRef, ...], ys: tuple[ActorRef, ...]) -> float | No
 
 
 def actors_score(a: Report, b: Report) -> float | None:
-    straight = _sides(a.sources, a.targets, b.sources, b.targets)
-    if "Battles" not in (a.acled_event_type, b.acled_event_type) and a.type not in SYMMETRIC_TYPES:
+    straight = sides_score(a, b)
+    if not swappable(a, b):
         return straight
-    swapped = _sides(a.sources, a.targets, b.targets, b.sources)   # who attacked whom is disputed in clashes
-    options = [s for s in (straight, swapped) if s is not None]
+    options = [s for s in (straight, sides_score(a, b, swap=True)) if s is not None]
     return max(options) if options else None
 
 
-def _sides(s1, t1, s2, t2) -> float | None:
-    src, tgt = side_match(s1, s2), side_match(t1, t2)
+def swappable(a: Report, b: Report) -> bool:
+    """Who attacked whom is disputed in clashes, and an agreement has no first party."""
+    return "Battles" in (a.acled_event_type, b.acled_event_type) or a.type in SYMMETRIC_TYPES
+
+
+def sides_score(a: Report, b: Report, swap: bool = False) -> float | None:
+    b_src, b_tgt = (b.targets, b.sources) if swap else (b.sources, b.targets)
+    src, tgt = side_match(a.sources, b_src), side_match(a.targets, b_tgt)
     return None if src is None or tgt is None else src + tgt
 
 
@@ -367,5 +372,5 @@ def _range(r: Report) -> tuple[float, float]:
 
 
 __all__ = ["MergeRules", "DEFAULT_RULES", "Assessment", "Match", "assess", "date_match", "place_match",
-           "actor_keys", "same_actor", "side_match", "actors_score", "fatalities_agree", "modality_group", "tolerance_days",
+           "actor_keys", "same_actor", "side_match", "actors_score", "sides_score", "swappable", "fatalities_agree", "modality_group", "tolerance_days",
            "distance_km", "norm_place", "fold", "rank", "is_point"]

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
 from ..types import EventType, Modality, Precision
 from .compat import (DEFAULT_RULES, MergeRules, actor_keys, assess, fold, is_point, modality_group, norm_place,
-                     rank, same_actor, tolerance_days)
+                     rank, same_actor, sides_score, swappable, tolerance_days)
 from .report import ActorRef, PlaceRef, Report, report_from_result
 
 PRODUCER = "warwire.resolve.merge.v1"
@@ -236,7 +237,8 @@ def build(cluster: tuple[Report, ...]) -> MergedEvent:
     claims = tuple(FatalityClaim(r.key, r.published, r.fatalities_min, r.fatalities_max)
                    for r in sorted(cluster, key=_published_order) if r.has_fatalities)
     start, end, precision = _dates(cluster)
-    disagreements = _disagreements(cluster)
+    oriented = _oriented(cluster)
+    disagreements = _disagreements(oriented)
     modality = _modality(cluster)
     n_sources = len({r.outlet for r in cluster})
     return MergedEvent(
@@ -245,7 +247,7 @@ def build(cluster: tuple[Report, ...]) -> MergedEvent:
         acled_sub_event_type=_majority(r.acled_sub_event_type for r in cluster),
         modality=modality, aggregate=any(r.aggregate for r in cluster),
         date_start=start, date_end=end, date_precision=precision, place=_place(cluster),
-        sources=_actors(cluster, "sources"), targets=_actors(cluster, "targets"),
+        sources=_actors(oriented, "sources"), targets=_actors(oriented, "targets"),
         reports=keys, articles=tuple(sorted({r.article_id for r in cluster})), n_sources=n_sources,
         fatalities_min=min((c.min if c.min is not None else c.max for c in claims), default=None),
         fatalities_max=_max_toll(claims),
@@ -315,6 +317,25 @@ def _place(cluster) -> PlaceRef | None:
     return chosen
 
 
+def _oriented(cluster) -> tuple[Report, ...]:
+    """The reports with sources and targets swapped where a report tells a clash from the other side.
+
+    The anchor is the report naming most actors (earliest on a tie); a report is flipped when it agrees
+    better with the anchor that way.
+    """
+    anchor = min(cluster, key=lambda r: (-sum(bool(actor_keys(a)) for a in r.sources + r.targets),
+                                         _published_order(r)))
+    out = []
+    for r in cluster:
+        if r is not anchor and swappable(anchor, r):
+            straight = sides_score(anchor, r)
+            swapped = sides_score(anchor, r, swap=True)
+            if swapped is not None and (straight is None or swapped > straight):
+                r = replace(r, sources=r.targets, targets=r.sources)
+        out.append(r)
+    return tuple(out)
+
+
 def _actors(cluster, side: str) -> tuple[ActorRef, ...]:
     """Named actors of that side across reports, most often named first; generic ones only if none is named."""
     named: list[tuple[ActorRef, set[str]]] = []      # (the form kept, the reports naming it)
@@ -369,7 +390,8 @@ def _disagreements(cluster) -> tuple[Disagreement, ...]:
             groups.setdefault(norm(value), []).append(key)
             shown.setdefault(norm(value), value)
         if len(groups) > 1:
-            out.append(Disagreement(name, tuple(Claim(shown[v], tuple(ks)) for v, ks in sorted(groups.items()))))
+            order = sorted(groups, key=lambda v: (_toll_order(v) if name == "fatalities" else (0, 0), v))
+            out.append(Disagreement(name, tuple(Claim(shown[v], tuple(groups[v])) for v in order)))
     return tuple(out)
 
 
@@ -380,6 +402,11 @@ def _named_text(cluster, side: str) -> dict[str, str]:
         if labels:
             out[r.key] = "; ".join(labels)
     return out
+
+
+def _toll_order(text: str) -> tuple[int, int]:
+    numbers = [int(n) for n in re.findall(r"\d+", text)]
+    return (numbers[0], numbers[-1]) if numbers else (0, 0)
 
 
 def _toll_text(r: Report) -> str:
