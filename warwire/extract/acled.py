@@ -59,9 +59,9 @@ class AcledCoder:
             return "mob"  # villagers, party supporters, a mob: violence without an armed group
         if tgt_civ and not tgt_armed:
             return "attack"
-        if "clash" in hints or tgt_armed or (src_armed and not tgt):
+        if "clash" in hints or tgt_armed and src_armed or tgt_armed and not src:
             return "clash"
-        return "attack"
+        return "attack"  # one armed side and a victim who is not: violence against civilians
 
     def _territory(self, hint, src) -> str:
         if any(k in STATE_KINDS for k in src):

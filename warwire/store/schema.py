@@ -161,30 +161,49 @@ _V1 = (
         PRIMARY KEY (event_pk, role, position))""",
     # Filled from warwire.resolve.merge (see store/merged.py); replaced whole on each re-merge.
     """CREATE TABLE merged_events (
-        id BIGINT PRIMARY KEY,
-        type VARCHAR,
+        id VARCHAR PRIMARY KEY,
+        seq INTEGER NOT NULL,
+        type VARCHAR NOT NULL,
+        mode VARCHAR,
         acled_event_type VARCHAR,
         acled_sub_event_type VARCHAR,
+        modality VARCHAR NOT NULL,
+        aggregate BOOLEAN NOT NULL,
         date_start DATE,
         date_end DATE,
+        date_precision VARCHAR NOT NULL,
         place_name VARCHAR,
         country VARCHAR,
+        admin1 VARCHAR,
+        feature VARCHAR,
         lat DOUBLE,
         lon DOUBLE,
+        sources JSON,
+        targets JSON,
         n_reports INTEGER NOT NULL,
+        n_articles INTEGER NOT NULL,
         n_sources INTEGER NOT NULL,
         fatalities_min INTEGER,
         fatalities_max INTEGER,
+        fatality_claims JSON,
+        earliest_event_pk BIGINT,
         earliest_article_id BIGINT,
         earliest_published DATE,
         disagreements JSON,
-        detail JSON,
+        confidence DOUBLE NOT NULL,
+        producer VARCHAR NOT NULL,
         run_id BIGINT)""",
     """CREATE TABLE merged_event_reports (
-        merged_id BIGINT NOT NULL,
+        merged_id VARCHAR NOT NULL,
         event_pk BIGINT NOT NULL,
         article_id BIGINT NOT NULL,
         PRIMARY KEY (merged_id, event_pk))""",
+    # Feed entries a `warwire watch` has ingested, so a restarted watch does not fetch them again.
+    """CREATE TABLE feed_entries (
+        feed VARCHAR NOT NULL,
+        entry VARCHAR NOT NULL,
+        seen_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (feed, entry))""",
     # Indexes for point lookups and selective filters; bench/store_bench.py measures what they buy.
     "CREATE INDEX articles_source ON articles (source_id)",
     "CREATE INDEX articles_url ON articles (url_key)",
@@ -197,7 +216,7 @@ _V1 = (
 )
 
 MIGRATIONS: tuple[Migration, ...] = (
-    Migration(1, "initial schema: articles, records, events, merged events, runs", _V1),
+    Migration(1, "initial schema: articles, records, events, merged events, runs, feed entries", _V1),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -1,0 +1,246 @@
+"""Filters over stored events, turned into one SQL query; and ``EventRow``, what a query returns.
+
+    Filters(actor="Nujaba", event_types=("ASSAULT",), countries=("IRQ",), near=Near(33.3, 44.4, 50),
+            since=date(2024, 1, 1), until=date(2024, 1, 31), min_fatalities=1)
+
+Every filter narrows (AND). Multi-valued filters (types, countries...) match any of their values.
+Only events of an article's current version are searched unless ``include_superseded`` is set.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from ..types import Event, Place, TieType
+from .records import event_from, name_key
+
+EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG), what haversine distances are measured with
+KM_PER_DEGREE_LAT = 111.19
+MEMBER_TIES = (str(TieType.MEMBER_OF), str(TieType.PART_OF))
+
+
+@dataclass(frozen=True, slots=True)
+class Near:
+    """Events whose place lies within ``km`` kilometres (great-circle) of ``lat, lon``."""
+
+    lat: float
+    lon: float
+    km: float
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    # An actor's name, canonical name, ACLED name, KB id or any text it was mentioned by (case-insensitive).
+    # Actors sharing a KB id with a matched actor count too (its aliases in other articles).
+    actor: str | None = None
+    # KB ids the caller resolved ``actor`` to (e.g. through the actor KB's aliases); matched as well.
+    actor_kb_ids: tuple[str, ...] = ()
+    # Also match actors a stored relation makes member_of / part_of a matched actor.
+    members: bool = True
+    event_types: tuple[str, ...] = ()      # PLOVER types
+    acled_types: tuple[str, ...] = ()      # ACLED event_type or sub_event_type, case-insensitive
+    modalities: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()        # ISO3 of the event's place
+    near: Near | None = None
+    since: dt.date | None = None           # the event's dates overlap [since, until]
+    until: dt.date | None = None
+    min_fatalities: int | None = None      # the lower bound of reported fatalities is at least this
+    include_superseded: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ActorRef:
+    id: str
+    name: str
+    canonical: str | None
+    kb_id: str | None
+    kind: str
+    country: str | None
+    acled_name: str | None
+
+    @property
+    def label(self) -> str:
+        return self.acled_name or self.canonical or self.name
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    """One stored event with what a reader needs around it: article, actors, place."""
+
+    pk: int
+    article_id: int
+    article: str            # the article's id as the input gave it
+    url: str | None
+    title: str | None
+    published: dt.date | None
+    event: Event
+    sources: tuple[ActorRef, ...]
+    targets: tuple[ActorRef, ...]
+    place: Place | None     # without mentions
+
+    def to_dict(self) -> dict:
+        """Flat, JSON-ready (dates as ISO strings); lists stay lists."""
+        e, p = self.event, self.place
+        date, fat, inj, agg = e.date, e.fatalities, e.injured, e.aggregate
+        return {
+            "event_pk": self.pk, "article_id": self.article_id, "article": self.article, "url": self.url,
+            "title": self.title, "published": _iso(self.published), "event_id": e.id, "type": str(e.type),
+            "mode": e.mode, "contexts": list(e.contexts), "acled_event_type": e.acled.event_type,
+            "acled_sub_event_type": e.acled.sub_event_type, "modality": str(e.modality),
+            "aggregate_count_min": agg.count_min if agg else None,
+            "aggregate_count_max": agg.count_max if agg else None, "aggregate_text": agg.text if agg else None,
+            "date_start": _iso(date.start) if date else None, "date_end": _iso(date.end) if date else None,
+            "date_precision": str(date.precision) if date else None, "date_text": date.text if date else None,
+            "fatalities_min": fat.min if fat else None, "fatalities_max": fat.max if fat else None,
+            "injured_min": inj.min if inj else None, "injured_max": inj.max if inj else None,
+            "sources": [a.label for a in self.sources], "targets": [a.label for a in self.targets],
+            "attributed_to": e.attributed_to,
+            "place": p.name if p else None, "country": p.country if p else None, "admin1": p.admin1 if p else None,
+            "feature": p.feature if p else None, "lat": p.lat if p else None, "lon": p.lon if p else None,
+            "geonames_id": p.geonames_id if p else None, "confidence": e.confidence,
+            "evidence": e.evidence.text, "evidence_start": e.evidence.start, "evidence_end": e.evidence.end,
+            "trigger": e.trigger.text, "producer": e.producer,
+        }
+
+
+def _iso(d: dt.date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+# ------------------------------------------------------------------ SQL
+
+
+def where(f: Filters) -> tuple[str, list]:
+    """The WHERE clause (over ``events e``) for ``f``, with its parameters in order."""
+    parts: list[str] = []
+    params: list = []
+    if not f.include_superseded:
+        parts.append("e.current")
+    for column, values, fold in (("e.type", f.event_types, str.upper), ("e.modality", f.modalities, str.lower),
+                                 ("e.country", f.countries, str.upper)):
+        if values:
+            parts.append(f"{column} IN ({', '.join('?' * len(values))})")
+            params.extend(fold(v) for v in values)
+    if f.acled_types:
+        marks = ", ".join("?" * len(f.acled_types))
+        parts.append(f"(lower(e.acled_event_type) IN ({marks}) OR lower(e.acled_sub_event_type) IN ({marks}))")
+        params.extend([v.lower() for v in f.acled_types] * 2)
+    if f.since is not None:
+        parts.append("coalesce(e.date_end, e.date_start) >= ?")
+        params.append(f.since)
+    if f.until is not None:
+        parts.append("coalesce(e.date_start, e.date_end) <= ?")
+        params.append(f.until)
+    if f.min_fatalities is not None:
+        parts.append("e.fatalities_min >= ?")
+        params.append(f.min_fatalities)
+    if f.near is not None:
+        sql, p = _near(f.near)
+        parts.append(sql)
+        params.extend(p)
+    if f.actor is not None or f.actor_kb_ids:
+        sql, p = _actor(f)
+        parts.append(sql)
+        params.extend(p)
+    return (" AND ".join(parts) or "TRUE"), params
+
+
+def _near(n: Near) -> tuple[str, list]:
+    """A bounding box first (cheap, prunes most rows), then the haversine distance."""
+    dlat = n.km / KM_PER_DEGREE_LAT
+    sql = ["e.lat BETWEEN ? AND ?"]
+    params: list = [n.lat - dlat, n.lat + dlat]
+    cos_lat = _cos_deg(n.lat)
+    if abs(n.lat) + dlat < 89 and cos_lat > 0:
+        dlon = n.km / (KM_PER_DEGREE_LAT * cos_lat)
+        if n.lon - dlon >= -180 and n.lon + dlon <= 180:  # a box crossing the antimeridian is not pruned by lon
+            sql.append("e.lon BETWEEN ? AND ?")
+            params += [n.lon - dlon, n.lon + dlon]
+    sql.append(f"2 * {EARTH_RADIUS_KM} * asin(sqrt(pow(sin(radians(e.lat - ?) / 2), 2) + cos(radians(?)) * "
+               "cos(radians(e.lat)) * pow(sin(radians(e.lon - ?) / 2), 2))) <= ?")
+    params += [n.lat, n.lat, n.lon, n.km]
+    return " AND ".join(sql), params
+
+
+def _cos_deg(deg: float) -> float:
+    return math.cos(math.radians(deg))
+
+
+def _actor(f: Filters) -> tuple[str, list]:
+    """Events with a matched actor among their sources or targets.
+
+    matched: actors named ``f.actor`` in their article, every actor sharing a KB id with one of
+    them, and every actor with one of ``f.actor_kb_ids``; members (if asked): actors a stored
+    member_of/part_of relation ties to a matched actor, and every actor sharing their KB id.
+    """
+    params: list = []
+    named = "SELECT NULL::BIGINT AS article_id, NULL AS actor_id WHERE FALSE"
+    kb_ids = "SELECT NULL AS kb_id WHERE FALSE"
+    if f.actor is not None:
+        named = "SELECT article_id, actor_id FROM actor_names WHERE name_key = ?"
+        kb_ids = ("SELECT a.kb_id FROM actor_names n JOIN actors a ON a.article_id = n.article_id "
+                  "AND a.id = n.actor_id WHERE n.name_key = ? AND a.kb_id IS NOT NULL")
+        params += [name_key(f.actor), name_key(f.actor)]
+    if f.actor_kb_ids:
+        kb_ids += f" UNION SELECT unnest([{', '.join('?' * len(f.actor_kb_ids))}])"
+        params += list(f.actor_kb_ids)
+    matched = (f"WITH named AS ({named}), kb AS ({kb_ids}), "
+               "matched AS (SELECT * FROM named UNION SELECT article_id, id FROM actors WHERE kb_id IN "
+               "(SELECT kb_id FROM kb))")
+    if f.members:
+        ties = ", ".join(f"'{t}'" for t in MEMBER_TIES)
+        matched += (f", member AS (SELECT r.article_id, r.subject AS actor_id FROM relations r JOIN matched m "
+                    f"ON r.article_id = m.article_id AND r.object = m.actor_id WHERE r.type IN ({ties})), "
+                    "member_kb AS (SELECT a.kb_id FROM member m JOIN actors a ON a.article_id = m.article_id "
+                    "AND a.id = m.actor_id WHERE a.kb_id IS NOT NULL), "
+                    "everyone AS (SELECT * FROM matched UNION SELECT * FROM member UNION "
+                    "SELECT article_id, id FROM actors WHERE kb_id IN (SELECT kb_id FROM member_kb))")
+    else:
+        matched += ", everyone AS (SELECT * FROM matched)"
+    sql = (f"e.pk IN ({matched} SELECT ea.event_pk FROM event_actors ea JOIN everyone w "
+           "ON ea.article_id = w.article_id AND ea.actor_id = w.actor_id)")
+    return sql, params
+
+
+ORDERS = {"recent": "e.date_start DESC NULLS LAST, e.pk DESC", "stored": "e.pk"}
+
+
+def select_events(f: Filters, order: str = "recent", limit: int | None = None) -> tuple[str, list]:
+    """The full query: filtered events joined to their article, place and actors."""
+    cond, params = where(f)
+    lim = f" LIMIT {int(limit)}" if limit is not None else ""
+    ordering = ORDERS[order]
+    actors = ("(SELECT list({{'id': ac.id, 'name': ac.name, 'canonical': ac.canonical, 'kb_id': ac.kb_id, "
+              "'kind': ac.kind, 'country': ac.country, 'acled_name': ac.acled_name}} ORDER BY ea.position) "
+              "FROM event_actors ea JOIN actors ac ON ac.article_id = ea.article_id AND ac.id = ea.actor_id "
+              "WHERE ea.event_pk = e.pk AND ea.role = '{role}')")
+    sql = (f"SELECT e.*, a.source_id AS article_source_id, a.url AS article_url, a.title AS article_title, "
+           f"a.published AS article_published, p.name AS p_name, p.admin1 AS p_admin1, p.feature AS p_feature, "
+           f"p.geonames_id AS p_geonames_id, p.country AS p_country, p.lat AS p_lat, p.lon AS p_lon, "
+           f"p.producer AS p_producer, {actors.format(role='source')} AS source_actors, "
+           f"{actors.format(role='target')} AS target_actors "
+           f"FROM (SELECT * FROM events e WHERE {cond} ORDER BY {ordering}{lim}) e "
+           f"JOIN articles a ON a.id = e.article_id "
+           f"LEFT JOIN places p ON p.article_id = e.article_id AND p.id = e.place_id "
+           f"ORDER BY {ordering}")
+    return sql, params
+
+
+def count_events(f: Filters) -> tuple[str, list]:
+    cond, params = where(f)
+    return f"SELECT count(*) FROM events e WHERE {cond}", params
+
+
+def row_from(row: dict) -> EventRow:
+    place = None
+    if row["p_name"] is not None:
+        place = Place(row["place_id"], row["p_name"], row["p_country"], row["p_admin1"], row["p_feature"],
+                      row["p_lat"], row["p_lon"], row["p_geonames_id"], (), row["p_producer"])
+    return EventRow(row["pk"], row["article_id"], row["article_source_id"], row["article_url"], row["article_title"],
+                    row["article_published"], event_from(row), _refs(row["source_actors"]),
+                    _refs(row["target_actors"]), place)
+
+
+def _refs(items: list[dict] | None) -> tuple[ActorRef, ...]:
+    return tuple(ActorRef(**d) for d in items or ())
