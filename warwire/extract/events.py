@@ -65,6 +65,9 @@ class EventExtractor:
         self.anaphoric = lex.frame("anaphoric_determiners")
         self.light = lex.frame("light_verbs")
         self.harm_verbs = lex.frame("harm_verbs")
+        self.phrases_by_first: dict[str, list] = {}
+        for words, mc in lex.mode_phrases.items():
+            self.phrases_by_first.setdefault(words[0], []).append((words, mc))
         self.mode_rank = {h: i for i, h in enumerate(lex.acled.get("mode_priority") or ())}
 
     # ---------------------------------------------------------------- entry point
@@ -254,11 +257,10 @@ class EventExtractor:
             mc = self.lex.modes.get(t.lemma_.lower()) or self.lex.modes.get(t.lower_)
             if mc:
                 found.append(mc)
-        if self.lex.mode_phrases:
-            seq = [t.lemma_.lower() for t in lemmas]
-            for words, mc in self.lex.mode_phrases.items():
-                n = len(words)
-                if any(tuple(seq[i:i + n]) == words for i in range(len(seq) - n + 1)):
+        seq = [t.lemma_.lower() for t in lemmas]
+        for i, first in enumerate(seq):
+            for words, mc in self.phrases_by_first.get(first, ()):
+                if tuple(seq[i:i + len(words)]) == words:
                     found.append(mc)
         return found
 

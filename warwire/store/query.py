@@ -78,6 +78,7 @@ class EventRow:
     sources: tuple[ActorRef, ...]
     targets: tuple[ActorRef, ...]
     place: Place | None     # without mentions
+    ingested_at: dt.datetime | None = None
 
     def to_dict(self) -> dict:
         """Flat, JSON-ready (dates as ISO strings); lists stay lists."""
@@ -216,7 +217,7 @@ def select_events(f: Filters, order: str = "recent", limit: int | None = None) -
               "FROM event_actors ea JOIN actors ac ON ac.article_id = ea.article_id AND ac.id = ea.actor_id "
               "WHERE ea.event_pk = e.pk AND ea.role = '{role}')")
     sql = (f"SELECT e.*, a.source_id AS article_source_id, a.url AS article_url, a.title AS article_title, "
-           f"a.published AS article_published, p.name AS p_name, p.admin1 AS p_admin1, p.feature AS p_feature, "
+           f"a.published AS article_published, a.ingested_at AS article_ingested_at, p.name AS p_name, p.admin1 AS p_admin1, p.feature AS p_feature, "
            f"p.geonames_id AS p_geonames_id, p.country AS p_country, p.lat AS p_lat, p.lon AS p_lon, "
            f"p.producer AS p_producer, {actors.format(role='source')} AS source_actors, "
            f"{actors.format(role='target')} AS target_actors "
@@ -239,8 +240,25 @@ def row_from(row: dict) -> EventRow:
                       row["p_lat"], row["p_lon"], row["p_geonames_id"], (), row["p_producer"])
     return EventRow(row["pk"], row["article_id"], row["article_source_id"], row["article_url"], row["article_title"],
                     row["article_published"], event_from(row), _refs(row["source_actors"]),
-                    _refs(row["target_actors"]), place)
+                    _refs(row["target_actors"]), place, row["article_ingested_at"])
 
 
 def _refs(items: list[dict] | None) -> tuple[ActorRef, ...]:
     return tuple(ActorRef(**d) for d in items or ())
+
+
+def kb_ids_for(kb, name: str, members: bool = True) -> tuple[str, ...]:
+    """The actor KB ids ``name`` denotes (canonical name, ACLED name, alias or id, case-insensitive) and,
+    with ``members``, every entry tied to one of them by member_of/part_of, transitively. ``kb`` is a
+    :class:`warwire.kb.actors.ActorKB`."""
+    key = name_key(name)
+    found = {e.id for e in kb.entries.values()
+             if key in {name_key(n) for n in (e.id, e.canonical, e.acled_name or "", *e.aliases)}}
+    found |= {iso3.lower() for iso3, st in kb.states.items() if key in (name_key(st.name), name_key(iso3))}
+    while members:
+        more = {e.id for e in kb.entries.values()
+                if e.id not in found and any(t in MEMBER_TIES and obj in found for t, obj in e.ties)}
+        if not more:
+            break
+        found |= more
+    return tuple(sorted(found))

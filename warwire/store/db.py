@@ -1,0 +1,397 @@
+"""The event store: one DuckDB file holding articles, what was extracted from them, merged events and runs.
+
+    with Store.open("events.duckdb") as store:
+        with store.run(settings, COMPONENTS) as run:
+            status = store.add_result(result, url="https://example.org/a", run=run)   # "added" ...
+        rows = store.events(Filters(event_types=("ASSAULT",), countries=("IRQ",)))
+        result = store.result(rows[0].article_id)
+
+Each article is written in one transaction with everything extracted from it, so a process killed at
+any moment leaves every article either whole or absent, and re-adding an article already stored
+changes nothing. Only one process may have the file open for writing (DuckDB's lock); readers open it
+with ``read_only=True``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from enum import StrEnum
+from pathlib import Path
+
+import duckdb
+
+from ..config import Settings
+from ..errors import InputError, StoreError, StoreLockedError
+from ..types import Article, ErrorInfo, Result, Span
+from . import records as rec
+from .query import EventRow, Filters, count_events, row_from, select_events, where
+from .schema import LATEST, current_version, migrate
+
+log = logging.getLogger(__name__)
+
+FETCH_BATCH = 2000
+
+
+class AddStatus(StrEnum):
+    """What ``Store.add_result`` did. Compares equal to its string value."""
+
+    ADDED = "added"            # a new article
+    VERSION = "version"        # a changed text at a URL already stored: a new version of it
+    DUPLICATE = "duplicate"    # the same text at the same URL is already stored: nothing written
+    REJECTED = "rejected"      # an input that could not be processed, stored with its reason
+
+
+class Run:
+    """One ingest run as recorded in ``runs``: its id and the tally of what ``add_result`` did."""
+
+    def __init__(self, run_id: int):
+        self.id = run_id
+        self.counts: Counter[str] = Counter()
+
+
+class Store:
+    """A warwire store on one DuckDB file. Build with :meth:`open`; close with :meth:`close` or ``with``."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: str, read_only: bool = False):
+        self._con = con
+        self.path = path
+        self.read_only = read_only
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, path: str | Path, *, read_only: bool = False) -> "Store":
+        """Open (creating and migrating if needed) the store at ``path``; ``":memory:"`` for a throwaway one."""
+        path = str(path)
+        if read_only and path != ":memory:" and not Path(path).exists():
+            raise StoreError(f"No store at {path}. Ingest some articles first (warwire ingest SOURCE --db {path}) "
+                             f"or pass --db with an existing store.")
+        parent = Path(path).parent
+        if path != ":memory:" and not parent.is_dir():
+            raise StoreError(f"Cannot create {path}: directory {parent} does not exist. Create it or pass --db.")
+        try:
+            con = duckdb.connect(path, read_only=read_only)
+        except duckdb.Error as exc:
+            raise _open_error(path, exc) from exc
+        store = cls(con, path, read_only)
+        try:
+            store._prepare()
+        except BaseException:
+            con.close()
+            raise
+        return store
+
+    def _prepare(self) -> None:
+        if not self.read_only:
+            migrate(self._con, self.path)
+            return
+        have = current_version(self._con)
+        if have != LATEST:
+            raise StoreError(f"{self.path} has schema version {have}, this warwire expects {LATEST}. Open it once "
+                             f"for writing (e.g. warwire ingest --db {self.path}) to migrate it.")
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self):
+        self._con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self._con.execute("ROLLBACK")
+            raise
+        self._con.execute("COMMIT")
+
+    # ------------------------------------------------------------------ runs
+
+    @contextmanager
+    def run(self, settings: Settings | None = None, components: Mapping[str, str] | None = None):
+        """Record one run: its settings hash and component versions at the start, its counts at the end.
+
+        A run whose process died keeps ``finished`` NULL, which is how an interrupted run shows.
+        """
+        from .. import __version__
+
+        comps = {"warwire": __version__, **(components or {})}
+        digest = settings.digest() if settings is not None else None
+        run_id = self._con.execute("SELECT nextval('run_ids')").fetchone()[0]
+        self._con.execute("INSERT INTO runs (id, started, settings_hash, components) VALUES (?, ?, ?, ?)",
+                          [run_id, _now(), digest, json.dumps(comps, sort_keys=True)])
+        run = Run(run_id)
+        try:
+            yield run
+        finally:
+            self._con.execute("UPDATE runs SET finished = ?, counts = ? WHERE id = ?",
+                              [_now(), json.dumps(dict(sorted(run.counts.items()))), run_id])
+
+    def runs(self) -> list[dict]:
+        return self._dicts("SELECT * FROM runs ORDER BY id")
+
+    # ------------------------------------------------------------------ writing
+
+    def has_article(self, article: Article, url: str | None = None) -> bool:
+        """Whether this text at this URL (``url`` or ``article.url``) is stored: extracting it again is waste."""
+        key = (url if url is not None else article.url) or ""
+        return self._con.execute("SELECT count(*) FROM articles WHERE url_key = ? AND content_hash = ?",
+                                 [key, rec.content_hash(article.text)]).fetchone()[0] > 0
+
+    def add_result(self, result: Result, url: str | None = None, *, run: Run | None = None) -> AddStatus:
+        """Store one article and everything extracted from it, in one transaction.
+
+        ``url`` (when given) overrides ``result.article.url``: it is where the article was found. The same
+        text at the same URL is a DUPLICATE and changes nothing; a changed text at a URL already stored is
+        a new VERSION and the older versions' events leave queries. A Result with an error is stored as a
+        rejected article with its reason (REJECTED). Raises StoreError if the database refuses the write.
+        """
+        if url is not None and url != result.article.url:
+            result = replace(result, article=replace(result.article, url=url))
+        try:
+            with self._transaction():
+                status = self._add(result)
+        except duckdb.ConstraintException:
+            # only reachable if another connection wrote the same article between our check and insert
+            status = AddStatus.DUPLICATE
+        except duckdb.Error as exc:
+            raise StoreError(f"Cannot store article {result.article.id!r} in {self.path}: {exc}. "
+                             f"Nothing of it was written; check the disk and run again.") from exc
+        if run is not None:
+            run.counts[str(status)] += 1
+        return status
+
+    def add_rejection(self, article: Article, error: ErrorInfo | InputError, url: str | None = None, *,
+                      run: Run | None = None) -> AddStatus:
+        """Store an input that could not be processed, with its error code and message."""
+        info = error if isinstance(error, ErrorInfo) else ErrorInfo(error.code, error.message)
+        return self.add_result(Result(article, error=info), url, run=run)
+
+    def _add(self, result: Result) -> AddStatus:
+        art, ok = result.article, result.error is None
+        url_key, digest = art.url or "", rec.result_hash(result)
+        con = self._con
+        if con.execute("SELECT count(*) FROM articles WHERE url_key = ? AND content_hash = ?",
+                       [url_key, digest]).fetchone()[0]:
+            return AddStatus.DUPLICATE
+        version, current, earlier = 1, True, []
+        if art.url:  # versions are per URL; URL-less inputs with different texts are different articles
+            prior = con.execute("SELECT id, status, current, version FROM articles WHERE url = ?",
+                                [art.url]).fetchall()
+            version += max((p[3] for p in prior), default=0)
+            earlier = [p[0] for p in prior if p[2]]
+            if not ok:  # a failed fetch does not hide the version that worked
+                current = not any(p[1] == "ok" and p[2] for p in prior)
+                earlier = []
+        if earlier:
+            marks = ", ".join("?" * len(earlier))
+            con.execute(f"UPDATE articles SET current = false WHERE id IN ({marks})", earlier)
+            con.execute(f"UPDATE events SET current = false WHERE article_id IN ({marks})", earlier)
+        pk = con.execute("SELECT nextval('article_ids')").fetchone()[0]
+        err = result.error
+        self._insert("articles", rec.ARTICLE_COLUMNS, [(
+            pk, art.id, art.url, url_key, digest, art.title, art.published, art.language, art.text,
+            "ok" if ok else "rejected", err.code if err else None, err.message if err else None, version, current,
+            _now(), None)])
+        if ok:
+            self._write_records(pk, result)
+            self._write_events(pk, result, current)
+        if not ok:
+            return AddStatus.REJECTED
+        return AddStatus.VERSION if version > 1 else AddStatus.ADDED
+
+    def _write_records(self, pk: int, result: Result) -> None:
+        self._insert("actors", rec.ACTOR_COLUMNS, rec.actor_rows(pk, result.actors))
+        self._insert("actor_names", rec.NAME_COLUMNS, rec.name_rows(pk, result.actors))
+        self._insert("places", rec.PLACE_COLUMNS, rec.place_rows(pk, result.places))
+        self._insert("mentions", rec.MENTION_COLUMNS, rec.mention_rows(pk, result))
+        self._insert("relations", rec.RELATION_COLUMNS, rec.relation_rows(pk, result.relations))
+
+    def _write_events(self, pk: int, result: Result, current: bool) -> None:
+        if not result.events:
+            return
+        n = len(result.events)
+        pks = [r[0] for r in self._con.execute("SELECT nextval('event_ids') FROM range(?)", [n]).fetchall()]
+        places = {p.id: p for p in result.places}
+        self._insert("events", rec.EVENT_COLUMNS,
+                     [rec.event_row(epk, pk, seq, e, places, current)
+                      for seq, (epk, e) in enumerate(zip(pks, result.events))])
+        self._insert("event_actors", rec.EVENT_ACTOR_COLUMNS,
+                     [row for epk, e in zip(pks, result.events) for row in rec.event_actor_rows(epk, pk, e)])
+
+    def _insert(self, table: str, columns: Sequence[str], rows: Iterable[tuple]) -> None:
+        """One multi-row INSERT (far faster in DuckDB than executemany for a handful of rows)."""
+        rows = list(rows)
+        if not rows:
+            return
+        one = "(" + ", ".join("?" * len(columns)) + ")"
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES " + ", ".join([one] * len(rows))
+        self._con.execute(sql, [v for row in rows for v in row])
+
+    # ------------------------------------------------------------------ feed entries (warwire watch)
+
+    def seen_entry(self, feed: str, entry: str) -> bool:
+        return self._con.execute("SELECT count(*) FROM feed_entries WHERE feed = ? AND entry = ?",
+                                 [feed, entry]).fetchone()[0] > 0
+
+    def mark_entry(self, feed: str, entry: str) -> None:
+        self._con.execute("INSERT INTO feed_entries VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [feed, entry, _now()])
+
+    # ------------------------------------------------------------------ reading articles
+
+    def article_ids(self, *, source_id: str | None = None, url: str | None = None,
+                    current_only: bool = True) -> list[int]:
+        """Store ids of articles by their input id and/or URL, oldest first."""
+        cond, params = ["TRUE"], []
+        for column, value in (("source_id", source_id), ("url", url)):
+            if value is not None:
+                cond.append(f"{column} = ?")
+                params.append(value)
+        if current_only:
+            cond.append("current")
+        return [r[0] for r in self._con.execute(
+            f"SELECT id FROM articles WHERE {' AND '.join(cond)} ORDER BY id", params).fetchall()]
+
+    def result(self, article_id: int) -> Result:
+        """The stored article ``article_id`` as the Result it was stored from (``.to_dict()`` for JSON)."""
+        found = self._results([article_id])
+        if not found:
+            raise StoreError(f"No article with id {article_id} in {self.path}; list ids with warwire query.")
+        return found[0][1]
+
+    def results(self, filters: Filters | None = None) -> Iterator[Result]:
+        """Stored articles as Results, oldest first. Without filters: every current article (rejected ones
+        as error Results). With filters: the articles with a matching event, holding only those events."""
+        for _, result in self.stored_results(filters):
+            yield result
+
+    def stored_results(self, filters: Filters | None = None) -> Iterator[tuple[int, Result]]:
+        """Like :meth:`results`, each Result with its store article id."""
+        if filters is None:
+            ids = [r[0] for r in self._con.execute("SELECT id FROM articles WHERE current ORDER BY id").fetchall()]
+            keep = None
+        else:
+            cond, params = where(filters)
+            pairs = self._con.execute(f"SELECT e.article_id, e.pk FROM events e WHERE {cond} ORDER BY e.pk",
+                                      params).fetchall()
+            ids = sorted({a for a, _ in pairs})
+            keep = {p for _, p in pairs}
+        for i in range(0, len(ids), 200):
+            yield from self._results(ids[i:i + 200], keep)
+
+    def _results(self, ids: list[int], keep_events: set[int] | None = None) -> list[tuple[int, Result]]:
+        if not ids:
+            return []
+        marks = ", ".join("?" * len(ids))
+        by = {name: self._grouped(f"SELECT * FROM {name} WHERE article_id IN ({marks}) ORDER BY article_id, {order}",
+                                  ids)
+              for name, order in (("actors", "seq"), ("places", "seq"), ("relations", "seq"), ("events", "seq"),
+                                  ("mentions", "owner, owner_id, seq"))}
+        out = []
+        for art in self._dicts(f"SELECT * FROM articles WHERE id IN ({marks}) ORDER BY id", ids):
+            out.append((art["id"], _assemble(art, {k: v.get(art["id"], []) for k, v in by.items()}, keep_events)))
+        return out
+
+    # ------------------------------------------------------------------ reading events
+
+    def events(self, filters: Filters | None = None, *, order: str = "recent",
+               limit: int | None = None) -> list[EventRow]:
+        """Events matching ``filters`` (all current events if None); order "recent" (by date, newest first)
+        or "stored" (in the order they were stored)."""
+        return list(self.iter_events(filters, order=order, limit=limit))
+
+    def iter_events(self, filters: Filters | None = None, *, order: str = "recent",
+                    limit: int | None = None) -> Iterator[EventRow]:
+        sql, params = select_events(filters or Filters(), order, limit)
+        cur = self._con.cursor()
+        try:
+            cur.execute(sql, params)
+            names = [d[0] for d in cur.description]
+            while batch := cur.fetchmany(FETCH_BATCH):
+                for values in batch:
+                    yield row_from(dict(zip(names, values)))
+        finally:
+            cur.close()
+
+    def count(self, filters: Filters | None = None) -> int:
+        sql, params = count_events(filters or Filters())
+        return self._con.execute(sql, params).fetchone()[0]
+
+    def copy_events(self, filters: Filters | None, path: str | Path, fmt: str = "parquet") -> int:
+        """Write the matching events (the same columns a query returns) with DuckDB's COPY; returns the count."""
+        if fmt not in ("parquet", "csv"):
+            raise ValueError(f"copy_events writes parquet or csv, not {fmt!r}")
+        sql, params = select_events(filters or Filters(), "stored")
+        self._con.execute(f"COPY ({sql}) TO '{_sql_path(path)}' (FORMAT {fmt})", params)
+        return self.count(filters)
+
+    def remerge(self, **kwargs) -> int:
+        """Rebuild the merged events from the current events (see store/merged.py)."""
+        from .merged import remerge
+
+        return remerge(self, **kwargs)
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table, current articles and events: what `warwire query` prints in its summary."""
+        tables = ("articles", "actors", "places", "relations", "events", "merged_events", "runs")
+        out = {t: self._con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+        out["rejected"] = self._con.execute("SELECT count(*) FROM articles WHERE status = 'rejected'").fetchone()[0]
+        return out
+
+    # ------------------------------------------------------------------ helpers
+
+    def _dicts(self, sql: str, params: Sequence = ()) -> list[dict]:
+        cur = self._con.execute(sql, list(params))
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+
+    def _grouped(self, sql: str, params: Sequence) -> dict[int, list[dict]]:
+        out: dict[int, list[dict]] = {}
+        for row in self._dicts(sql, params):
+            out.setdefault(row["article_id"], []).append(row)
+        return out
+
+
+def _assemble(art: dict, rows: dict[str, list[dict]], keep_events: set[int] | None) -> Result:
+    article = rec.article_from(art)
+    error = rec.error_from(art)
+    if error is not None:
+        return Result(article, error=error)
+    spans: dict[tuple[str, str], list] = {}
+    for m in rows["mentions"]:
+        spans.setdefault((m["owner"], m["owner_id"]), []).append(Span(m["start_char"], m["end_char"], m["text"]))
+    actors = tuple(rec.actor_from(r, tuple(spans.get(("actor", r["id"]), ()))) for r in rows["actors"])
+    places = tuple(rec.place_from(r, tuple(spans.get(("place", r["id"]), ()))) for r in rows["places"])
+    relations = tuple(rec.relation_from(r) for r in rows["relations"])
+    events = tuple(rec.event_from(r) for r in rows["events"] if keep_events is None or r["pk"] in keep_events)
+    return Result(article, actors, places, relations, events)
+
+
+def _open_error(path: str, exc: duckdb.Error) -> StoreError:
+    msg = str(exc)
+    if "lock" in msg.lower():
+        pid = re.search(r"PID (\d+)", msg)
+        who = f" (process {pid.group(1)})" if pid else ""
+        return StoreLockedError(f"Cannot open {path}: locked by another process{who}. Stop it or pass --db.")
+    if "not a valid DuckDB database" in msg:
+        return StoreError(f"Cannot open {path}: it is not a DuckDB database file. Pass --db with a warwire store "
+                          f"or a new file name.")
+    return StoreError(f"Cannot open {path}: {msg}. Check the path and its permissions, or pass --db.")
+
+
+def _sql_path(path: str | Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
