@@ -428,6 +428,14 @@ class EventExtractor:
                 prev.injured = _max_q(prev.injured, d.injured)
                 prev.targets += [t for t in d.targets if t not in prev.targets and t not in prev.sources]
                 continue
+            protest = next((o for o in reversed(out) if o.type == EventType.PROTEST and
+                            o.frame.modality == Modality.ASSERTED), None)
+            if protest is not None and d.frame.modality == Modality.ASSERTED and \
+                    d.trig.sent.start - protest.trig.sent.end <= 40 and self._answers(d, protest, actors):
+                hint = "excessive_force" if d.fatalities or lemma in self.death_verbs else "protest_intervention"
+                protest.hints = [hint] + [h for h in protest.hints if h != hint]
+                protest.targets += [s for s in d.sources if s not in protest.targets and s not in protest.sources]
+                continue  # the police dispersing or arresting the demonstrators is part of the protest
             if d.type == EventType.MOBILIZE and d.cue.mode == "troops" and not self._armed(d.sources, actors):
                 d.type = EventType.PROTEST  # workers "marched towards" a ministry: a demonstration
                 d.hints = ["peaceful_protest"]
@@ -514,6 +522,19 @@ class EventExtractor:
         if tok.i not in actors.tok:
             actors.add(m)
             d.sources.insert(0, "generic:protesters")
+
+    def _answers(self, d: Draft, protest: Draft, actors: ActorIndex) -> bool:
+        """Whether an arrest or use of force is the authorities' answer to a demonstration just told."""
+        if d.type not in (EventType.COERCE, EventType.ASSAULT) or d.cue.acled not in ("arrest", "attack", "clash",
+                                                                                      "excessive_force",
+                                                                                      "protest_intervention"):
+            return False
+        kinds = {m.key: m.kind for m in actors.mentions}
+        by_state = any(kinds.get(s) in (ActorKind.POLICE, ActorKind.MILITARY, ActorKind.STATE,
+                                        ActorKind.GOVERNMENT) for s in d.sources)
+        on_crowd = not d.targets or any(kinds.get(t) in (ActorKind.PROTESTERS, ActorKind.CIVILIANS)
+                                        for t in d.targets)
+        return by_state and on_crowd
 
     @staticmethod
     def _armed(keys: list[str], actors: ActorIndex) -> bool:
