@@ -75,7 +75,7 @@ class EventExtractor:
     def extract(self, doc: Doc, article: Article, actors: ActorIndex, places: PlaceIndex) -> list[Event]:
         """Events whose sources and targets are actor keys (the pipeline swaps keys for ids)."""
         drafts = [d for d in (self._draft(t, actors) for t in self._triggers(doc, actors)) if d is not None]
-        drafts = self._absorb(drafts)
+        drafts = self._absorb(drafts, actors)
         drafts += self._intents(drafts, actors)
         drafts = self._merge(drafts)
         drafts = self._follow_ups(drafts, actors)
@@ -349,7 +349,7 @@ class EventExtractor:
 
     # ---------------------------------------------------------------- content of other events
 
-    def _absorb(self, drafts: list[Draft]) -> list[Draft]:
+    def _absorb(self, drafts: list[Draft], actors: ActorIndex) -> list[Draft]:
         """"pause attacks", "pushed X to stand down", "prepare for strikes": the governed trigger is what
         the governing event is about, not an event of its own. Its target passes to the governor."""
         at = {d.trig.i: d for d in drafts}
@@ -359,6 +359,8 @@ class EventExtractor:
             if gov is None or gov.type == EventType.ACCUSE or d.frame.modality == Modality.ALLEGED:
                 keep.append(d)
                 continue
+            if d.type == EventType.PROTEST and gov.type == EventType.ASSAULT and not self._armed(gov.sources, actors):
+                gov.type, gov.hints = EventType.PROTEST, ["violent_demo"]  # damage done during a demonstration
             if not gov.targets:
                 gov.targets = [t for t in d.targets if t not in gov.sources]
             if gov.mode is None and d.mode is not None and gov.type == EventType.ASSAULT:

@@ -16,9 +16,10 @@
   is unknown and the places are not the same.
 
 A pair that passes gets a score from how specifically it agrees. It *links* the two reports when the
-score reaches ``link_score`` and, if the place is unknown or only the country (or a sea), something
-beyond place and date corroborates it: a shared named actor or matching death tolls. Reports joined
-in a cluster must all pass the gates pairwise (see merge.py).
+score reaches ``link_score``; if the place is unknown or only the country (or a sea), something beyond
+place and date must corroborate it (a shared named actor or matching death tolls), and a month-level
+date links only with the same specific place. A year-level date counts as no date. Reports joined in a
+cluster must all pass the gates pairwise (see merge.py).
 """
 from __future__ import annotations
 
@@ -101,8 +102,11 @@ class Assessment:
     corroborated: bool      # a shared named actor or matching death tolls
 
     def links(self, rules: MergeRules) -> bool:
-        weak_place = self.place in (Match.UNKNOWN, Match.COARSE)
-        return self.score >= rules.link_score and (self.corroborated or not weak_place)
+        if self.score < rules.link_score:
+            return False
+        if self.date is Match.COARSE and self.place is not Match.SAME:   # "in March", "in Borno": too vague
+            return False
+        return self.corroborated or self.place not in (Match.UNKNOWN, Match.COARSE)
 
 
 def modality_group(m: Modality) -> str:
@@ -158,6 +162,8 @@ def date_match(a: Report, b: Report, rules: MergeRules = DEFAULT_RULES) -> Match
         return Match.SAME if (a.date_start, a_end) == (b.date_start, b_end) else Match.NEAR
     if precisions <= {Precision.DAY, Precision.WEEK}:
         return Match.NEAR
+    if Precision.YEAR in precisions or Precision.UNKNOWN in precisions:
+        return Match.UNKNOWN      # "this year" says next to nothing about which event
     return Match.COARSE
 
 
@@ -372,5 +378,6 @@ def _range(r: Report) -> tuple[float, float]:
 
 
 __all__ = ["MergeRules", "DEFAULT_RULES", "Assessment", "Match", "assess", "date_match", "place_match",
-           "actor_keys", "same_actor", "side_match", "actors_score", "sides_score", "swappable", "fatalities_agree", "modality_group", "tolerance_days",
-           "distance_km", "norm_place", "fold", "rank", "is_point"]
+           "actor_keys", "same_actor", "side_match", "actors_score", "sides_score", "swappable",
+           "fatalities_agree", "modality_group", "tolerance_days", "distance_km", "same_name", "norm_place",
+           "fold", "rank", "is_point"]
