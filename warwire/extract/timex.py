@@ -197,11 +197,16 @@ def since(start: TimeSpan | None, published: dt.date | None, text: str) -> TimeS
 
 
 def find_dates(text: str, published: dt.date | None) -> list[tuple[int, int, TimeSpan]]:
-    """Explicit day dates anywhere in a text ("21 February 2022", "March 3"), with their offsets."""
-    out = []
+    """Explicit day dates anywhere in a text ("21 February 2022", "March 3"), with their offsets, in text
+    order. Where two readings overlap ("March 3 May 2020") the longer one is kept."""
+    found = []
     for rx in (DAY_MONTH, MONTH_DAY):
         for m in rx.finditer(text):
             span = resolve(m.group(0), published)
             if span is not None and span.precision == Precision.DAY:
-                out.append((m.start(), m.end(), span))
-    return out
+                found.append((m.start(), m.end(), span))
+    kept: list[tuple[int, int, TimeSpan]] = []
+    for a, b, span in sorted(found, key=lambda f: (f[0] - f[1], f[0])):
+        if all(b <= ka or a >= kb for ka, kb, _ in kept):
+            kept.append((a, b, span))
+    return sorted(kept, key=lambda f: f[0])

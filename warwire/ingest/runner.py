@@ -16,6 +16,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 
 from ..config import Settings
 from ..types import ErrorInfo, Result
@@ -52,7 +53,8 @@ class IngestCounts:
         elif outcome == "version":
             self.version += 1
         else:
-            raise ValueError(f"Store.add_result returned {outcome!r}; expected added, duplicate or version")
+            raise ValueError(f"Store.add_result returned {outcome!r} for an article; "
+                             f"expected added, duplicate or version")
 
     def merge(self, other: "IngestCounts") -> None:
         self.added += other.added
@@ -79,20 +81,32 @@ def ingest(sources: Iterable[str], settings: Settings, store, *, workers: int | 
     own_fetcher = fetcher is None
     fetcher = fetcher or Fetcher()
     try:
-        with make_engine(settings, workers, engine, scheduler) as runner:
-            return ingest_located(discover(sources, fetcher, published), store, runner, on_progress)
+        with make_engine(settings, workers, engine, scheduler) as runner, recorded_run(store, settings) as run:
+            return ingest_located(discover(sources, fetcher, published), store, runner, on_progress, run=run)
     finally:
         if own_fetcher:
             fetcher.close()
 
 
+def recorded_run(store, settings: Settings):
+    """The store's record of this run (settings hash, component versions, counts)."""
+    from ..pipeline import COMPONENTS
+
+    return store.run(settings, COMPONENTS)
+
+
 def ingest_located(found: Iterable[Located], store, engine, on_progress: Progress | None = None,
-                   on_stored: Callable[[Located, str], None] | None = None) -> IngestCounts:
-    """Store what ``found`` yields using an open engine; ``on_stored(located, outcome)`` after each write."""
+                   on_stored: Callable[[Located, str], None] | None = None, run=None) -> IngestCounts:
+    """Store what ``found`` yields using an open engine; ``on_stored(located, outcome)`` after each write.
+
+    ``run`` is the store's record of the run (``Store.run``), tallied by ``add_result``.
+    """
     counts = IngestCounts()
+    write = partial(_store, store, counts=counts, run=run)
     waiting: dict[int, Located] = {}
 
     def done(loc: Located, outcome: str) -> None:
+        log.info("%s: %s", outcome, loc.url or loc.article.id)
         if on_stored is not None:
             on_stored(loc, outcome)
         if on_progress is not None:
@@ -101,7 +115,7 @@ def ingest_located(found: Iterable[Located], store, engine, on_progress: Progres
     def batches() -> Iterator[Batch]:
         batch: Batch = []
         for key, loc in enumerate(found):
-            outcome = _before_extraction(loc, store, waiting, counts)
+            outcome = _before_extraction(loc, store, waiting, counts, write)
             if outcome is not None:
                 done(loc, outcome)
                 continue
@@ -116,18 +130,18 @@ def ingest_located(found: Iterable[Located], store, engine, on_progress: Progres
     for finished in engine.run(batches()):
         for key, result in finished:
             loc = waiting.pop(key)
-            outcome = _store(store, result, loc.url, counts)
+            outcome = write(result, loc.url)
             if result.error is None:
                 counts.words += len(loc.article.text.split())
             done(loc, outcome)
     return counts
 
 
-def _before_extraction(loc: Located, store, waiting: dict[int, Located], counts: IngestCounts) -> str | None:
+def _before_extraction(loc: Located, store, waiting: dict[int, Located], counts: IngestCounts,
+                       write) -> str | None:
     """Store a rejected input at once, skip a known article; None when the article needs extracting."""
     if loc.error is not None:
-        result = Result(loc.article, error=ErrorInfo(loc.error.code, loc.error.message))
-        return _store(store, result, loc.url, counts)
+        return write(Result(loc.article, error=ErrorInfo(loc.error.code, loc.error.message)), loc.url)
     if store.has_article(loc.article, url=loc.url) or _in_flight(loc, waiting):
         counts.duplicate += 1
         return "duplicate"
@@ -140,8 +154,8 @@ def _in_flight(loc: Located, waiting: dict[int, Located]) -> bool:
     return any(w.url == loc.url and w.article.text == loc.article.text for w in waiting.values())
 
 
-def _store(store, result: Result, url: str | None, counts: IngestCounts) -> str:
-    outcome = store.add_result(result, url=url)
+def _store(store, result: Result, url: str | None, *, counts: IngestCounts, run) -> str:
+    outcome = store.add_result(result, url=url, run=run)
     if result.error is not None:
         counts.rejected[result.error.code] += 1
         return "rejected"

@@ -19,7 +19,7 @@ from typing import ContextManager
 
 from ..errors import FetchError
 from .fetch import Fetcher
-from .runner import IngestCounts, Progress, ingest_located
+from .runner import IngestCounts, Progress, ingest_located, recorded_run
 from .sources import Located, discover
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,8 @@ def poll_once(feeds: Sequence[str], store, engine, fetcher: Fetcher, published: 
             store.mark_entry(loc.source, loc.entry)
 
     found = discover(feeds, fetcher, published, seen=store.seen_entry)
-    return ingest_located(found, store, engine, on_progress, on_stored=stored)
+    with recorded_run(store, engine.settings) as run:
+        return ingest_located(found, store, engine, on_progress, on_stored=stored, run=run)
 
 
 def watch(feeds: Sequence[str], open_store: Callable[[], ContextManager], engine, *, every: float,

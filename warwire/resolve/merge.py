@@ -141,10 +141,14 @@ def clusters(reports: list[Report], rules: MergeRules = DEFAULT_RULES) -> list[t
         if found is not None and found.links(rules):
             links[(i, j)] = found.score
     state = _Clusters(reports, rules, links)
-    for score in sorted(set(links.values()), reverse=True):
-        level = [pair for pair, s in links.items() if s == score]
-        while state.join_best(level):
-            pass
+    levels: dict[float, list[tuple[int, int]]] = {}
+    for pair, score in sorted(links.items()):
+        levels.setdefault(score, []).append(pair)
+    for score in sorted(levels, reverse=True):
+        # Joins in one connected group of clusters never change another group, so each is settled alone.
+        for group in state.groups(levels[score]):
+            while state.join_best(group):
+                pass
     return [tuple(reports[i] for i in m) for _, m in sorted(state.members.items())]
 
 
@@ -156,6 +160,25 @@ class _Clusters:
         self.owner = list(range(len(reports)))
         self.members = {i: [i] for i in range(len(reports))}
         self._ok: dict[tuple[int, int], bool] = {}
+
+    def groups(self, level: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+        """The links of one level split by connected group of the clusters they join."""
+        parent: dict[int, int] = {}
+
+        def root(c: int) -> int:
+            while parent.setdefault(c, c) != c:
+                parent[c] = parent[parent[c]]
+                c = parent[c]
+            return c
+
+        for i, j in level:
+            a, b = root(self.owner[i]), root(self.owner[j])
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+        out: dict[int, list[tuple[int, int]]] = {}
+        for i, j in level:
+            out.setdefault(root(self.owner[i]), []).append((i, j))
+        return [out[k] for k in sorted(out)]
 
     def join_best(self, level: list[tuple[int, int]]) -> bool:
         """Join the best compatible pair of clusters linked at this level; False when none is left."""

@@ -55,6 +55,25 @@ class Run:
         self.counts: Counter[str] = Counter()
 
 
+class _Plan:
+    """What add_results will do with one Result (mutable while a batch is planned)."""
+
+    __slots__ = ("result", "key", "status", "version", "current", "pk")
+
+    def __init__(self, result: Result, key: tuple[str, str]):
+        self.result, self.key = result, key
+        self.status, self.version, self.current, self.pk = AddStatus.ADDED, 1, True, 0
+
+
+class _UrlState:
+    """The versions of one URL seen so far while planning a batch."""
+
+    __slots__ = ("version", "current", "has_ok")
+
+    def __init__(self):
+        self.version, self.current, self.has_ok = 0, [], False
+
+
 class Store:
     """A warwire store on one DuckDB file. Build with :meth:`open`; close with :meth:`close` or ``with``."""
 
@@ -79,6 +98,7 @@ class Store:
             con = duckdb.connect(path, read_only=read_only)
         except duckdb.Error as exc:
             raise _open_error(path, exc) from exc
+        con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would write into our output
         store = cls(con, path, read_only)
         try:
             store._prepare()
@@ -156,20 +176,26 @@ class Store:
         a new VERSION and the older versions' events leave queries. A Result with an error is stored as a
         rejected article with its reason (REJECTED). Raises StoreError if the database refuses the write.
         """
-        if url is not None and url != result.article.url:
-            result = replace(result, article=replace(result.article, url=url))
+        return self.add_results([(result, url)], run=run)[0]
+
+    def add_results(self, items: Iterable[Result | tuple[Result, str | None]], *,
+                    run: Run | None = None) -> list[AddStatus]:
+        """Like :meth:`add_result` for several articles (``Result`` or ``(Result, url)``) in ONE transaction:
+        all of them are stored or none. Much faster per article than one call each (one commit, one INSERT
+        per table), so a writer should pass the batches it receives."""
+        results = [_located(item) for item in items]
+        if not results:
+            return []
         try:
             with self._transaction():
-                status = self._add(result)
-        except duckdb.ConstraintException:
-            # only reachable if another connection wrote the same article between our check and insert
-            status = AddStatus.DUPLICATE
+                statuses = self._add_batch(results, run)
         except duckdb.Error as exc:
-            raise StoreError(f"Cannot store article {result.article.id!r} in {self.path}: {exc}. "
-                             f"Nothing of it was written; check the disk and run again.") from exc
+            ids = ", ".join(repr(r.article.id) for r in results[:3]) + (" ..." if len(results) > 3 else "")
+            raise StoreError(f"Cannot store article(s) {ids} in {self.path}: {exc}. Nothing of them was "
+                             f"written; check the disk and run again.") from exc
         if run is not None:
-            run.counts[str(status)] += 1
-        return status
+            run.counts.update(str(s) for s in statuses)
+        return statuses
 
     def add_rejection(self, article: Article, error: ErrorInfo | InputError, url: str | None = None, *,
                       run: Run | None = None) -> AddStatus:
@@ -177,57 +203,96 @@ class Store:
         info = error if isinstance(error, ErrorInfo) else ErrorInfo(error.code, error.message)
         return self.add_result(Result(article, error=info), url, run=run)
 
-    def _add(self, result: Result) -> AddStatus:
-        art, ok = result.article, result.error is None
-        url_key, digest = art.url or "", rec.result_hash(result)
+    def _add_batch(self, results: list[Result], run: Run | None) -> list[AddStatus]:
+        plans, superseded = self._plan(results)
+        new = [p for p in plans if p.status != AddStatus.DUPLICATE]
+        if not new:
+            return [p.status for p in plans]
+        ids = self._next_ids("article_ids", len(new))
+        for plan, pk in zip(new, ids):
+            plan.pk = pk
+        if superseded:
+            marks = ", ".join("?" * len(superseded))
+            self._con.execute(f"UPDATE articles SET current = false WHERE id IN ({marks})", superseded)
+            self._con.execute(f"UPDATE events SET current = false WHERE article_id IN ({marks})", superseded)
+        self._write(new, run)
+        return [p.status for p in plans]
+
+    def _plan(self, results: list[Result]) -> tuple[list["_Plan"], list[int]]:
+        """Decide, before writing, what each result is (duplicate, new, new version, rejection) and which
+        stored articles the new versions supersede."""
         con = self._con
-        if con.execute("SELECT count(*) FROM articles WHERE url_key = ? AND content_hash = ?",
-                       [url_key, digest]).fetchone()[0]:
-            return AddStatus.DUPLICATE
-        version, current, earlier = 1, True, []
-        if art.url:  # versions are per URL; URL-less inputs with different texts are different articles
-            prior = con.execute("SELECT id, status, current, version FROM articles WHERE url = ?",
-                                [art.url]).fetchall()
-            version += max((p[3] for p in prior), default=0)
-            earlier = [p[0] for p in prior if p[2]]
-            if not ok:  # a failed fetch does not hide the version that worked
-                current = not any(p[1] == "ok" and p[2] for p in prior)
-                earlier = []
-        if earlier:
-            marks = ", ".join("?" * len(earlier))
-            con.execute(f"UPDATE articles SET current = false WHERE id IN ({marks})", earlier)
-            con.execute(f"UPDATE events SET current = false WHERE article_id IN ({marks})", earlier)
-        pk = con.execute("SELECT nextval('article_ids')").fetchone()[0]
-        err = result.error
-        self._insert("articles", rec.ARTICLE_COLUMNS, [(
-            pk, art.id, art.url, url_key, digest, art.title, art.published, art.language, art.text,
-            "ok" if ok else "rejected", err.code if err else None, err.message if err else None, version, current,
-            _now(), None)])
-        if ok:
-            self._write_records(pk, result)
-            self._write_events(pk, result, current)
-        if not ok:
-            return AddStatus.REJECTED
-        return AddStatus.VERSION if version > 1 else AddStatus.ADDED
+        keys = [(r.article.url or "", rec.result_hash(r)) for r in results]
+        seen = set(con.execute("SELECT url_key, content_hash FROM articles WHERE content_hash IN "
+                               "(SELECT unnest(?::VARCHAR[]))", [[h for _, h in keys]]).fetchall())
+        urls = sorted({r.article.url for r in results if r.article.url})
+        state: dict[str, _UrlState] = {}
+        if urls:
+            for pk, url, status, current, version in con.execute(
+                    "SELECT id, url, status, current, version FROM articles WHERE url IN "
+                    "(SELECT unnest(?::VARCHAR[])) ORDER BY id", [urls]).fetchall():
+                st = state.setdefault(url, _UrlState())
+                st.version = max(st.version, version)
+                if current:
+                    st.current.append(pk)
+                    st.has_ok |= status == "ok"
+        superseded: list[int] = []
+        plans = []
+        for result, key in zip(results, keys):
+            plan = _Plan(result, key)
+            plans.append(plan)
+            if key in seen:
+                plan.status = AddStatus.DUPLICATE
+                continue
+            seen.add(key)
+            ok = result.error is None
+            url = result.article.url
+            if url:  # versions are per URL; URL-less inputs with different texts are different articles
+                plan.version, plan.current = _version(state.setdefault(url, _UrlState()), plan, ok, superseded)
+            plan.status = (AddStatus.REJECTED if not ok else
+                           AddStatus.VERSION if plan.version > 1 else AddStatus.ADDED)
+        return plans, superseded
 
-    def _write_records(self, pk: int, result: Result) -> None:
-        self._insert("actors", rec.ACTOR_COLUMNS, rec.actor_rows(pk, result.actors))
-        self._insert("actor_names", rec.NAME_COLUMNS, rec.name_rows(pk, result.actors))
-        self._insert("places", rec.PLACE_COLUMNS, rec.place_rows(pk, result.places))
-        self._insert("mentions", rec.MENTION_COLUMNS, rec.mention_rows(pk, result))
-        self._insert("relations", rec.RELATION_COLUMNS, rec.relation_rows(pk, result.relations))
+    def _write(self, plans: list["_Plan"], run: Run | None) -> None:
+        now, run_id = _now(), run.id if run else None
+        articles = []
+        for p in plans:
+            art, err = p.result.article, p.result.error
+            articles.append((p.pk, art.id, art.url, p.key[0], p.key[1], art.title, art.published, art.language,
+                             art.text, "ok" if err is None else "rejected", err.code if err else None,
+                             err.message if err else None, p.version, p.current, now, run_id))
+        self._insert("articles", rec.ARTICLE_COLUMNS, articles)
+        ok = [p for p in plans if p.result.error is None]
+        self._write_records(ok)
+        self._write_events(ok)
 
-    def _write_events(self, pk: int, result: Result, current: bool) -> None:
-        if not result.events:
+    def _write_records(self, plans: list["_Plan"]) -> None:
+        for table, columns, to_rows, field in (
+                ("actors", rec.ACTOR_COLUMNS, rec.actor_rows, "actors"),
+                ("actor_names", rec.NAME_COLUMNS, rec.name_rows, "actors"),
+                ("places", rec.PLACE_COLUMNS, rec.place_rows, "places"),
+                ("relations", rec.RELATION_COLUMNS, rec.relation_rows, "relations")):
+            self._insert(table, columns, [row for p in plans for row in to_rows(p.pk, getattr(p.result, field))])
+        self._insert("mentions", rec.MENTION_COLUMNS, [row for p in plans for row in rec.mention_rows(p.pk, p.result)])
+
+    def _write_events(self, plans: list["_Plan"]) -> None:
+        n = sum(len(p.result.events) for p in plans)
+        if not n:
             return
-        n = len(result.events)
-        pks = [r[0] for r in self._con.execute("SELECT nextval('event_ids') FROM range(?)", [n]).fetchall()]
-        places = {p.id: p for p in result.places}
-        self._insert("events", rec.EVENT_COLUMNS,
-                     [rec.event_row(epk, pk, seq, e, places, current)
-                      for seq, (epk, e) in enumerate(zip(pks, result.events))])
-        self._insert("event_actors", rec.EVENT_ACTOR_COLUMNS,
-                     [row for epk, e in zip(pks, result.events) for row in rec.event_actor_rows(epk, pk, e)])
+        pks = iter(self._next_ids("event_ids", n))
+        events, links = [], []
+        for p in plans:
+            places = {pl.id: pl for pl in p.result.places}
+            for seq, e in enumerate(p.result.events):
+                epk = next(pks)
+                events.append(rec.event_row(epk, p.pk, seq, e, places, p.current))
+                links.extend(rec.event_actor_rows(epk, p.pk, e))
+        self._insert("events", rec.EVENT_COLUMNS, events)
+        self._insert("event_actors", rec.EVENT_ACTOR_COLUMNS, links)
+
+    def _next_ids(self, sequence: str, n: int) -> list[int]:
+        return [r[0] for r in self._con.execute(f"SELECT nextval('{sequence}') FROM range(?) ORDER BY 1",
+                                                [n]).fetchall()]
 
     def _insert(self, table: str, columns: Sequence[str], rows: Iterable[tuple]) -> None:
         """One multi-row INSERT (far faster in DuckDB than executemany for a handful of rows)."""
@@ -375,6 +440,30 @@ def _assemble(art: dict, rows: dict[str, list[dict]], keep_events: set[int] | No
     relations = tuple(rec.relation_from(r) for r in rows["relations"])
     events = tuple(rec.event_from(r) for r in rows["events"] if keep_events is None or r["pk"] in keep_events)
     return Result(article, actors, places, relations, events)
+
+
+def _version(st: _UrlState, plan: _Plan, ok: bool, superseded: list[int]) -> tuple[int, bool]:
+    """The version number of a new article at a known URL and whether it is current."""
+    st.version += 1
+    if ok:  # the new text supersedes whatever was current at this URL, stored or earlier in the batch
+        for old in st.current:
+            if isinstance(old, _Plan):
+                old.current = False
+            else:
+                superseded.append(old)
+        st.current, st.has_ok = [plan], True
+        return st.version, True
+    if st.has_ok:  # a failed fetch does not hide the version that worked
+        return st.version, False
+    st.current.append(plan)
+    return st.version, True
+
+
+def _located(item: Result | tuple[Result, str | None]) -> Result:
+    result, url = item if isinstance(item, tuple) else (item, None)
+    if url is not None and url != result.article.url:
+        result = replace(result, article=replace(result.article, url=url))
+    return result
 
 
 def _open_error(path: str, exc: duckdb.Error) -> StoreError:
