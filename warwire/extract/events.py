@@ -24,6 +24,8 @@ from .roles import carrier_roles, noun_roles, passive, verb_roles
 PRODUCER = "warwire.events.rules.v1"
 LOCATIVE = ("in", "at", "near", "outside", "around", "inside", "on", "across", "along", "into", "within")
 WEAK = 0.5
+COOPERATIVE = frozenset({EventType.AGREE, EventType.CONCEDE, EventType.SUPPORT, EventType.AID,
+                         EventType.COOPERATE})
 MATERIAL = frozenset({EventType.ASSAULT, EventType.PROTEST})
 VERBAL = frozenset({EventType.REQUEST, EventType.SUPPORT, EventType.CONSULT, EventType.COOPERATE, EventType.AGREE,
                     EventType.CONCEDE, EventType.AID})  # cues below this weight need an actor, a mode or a count to count as an event
@@ -88,7 +90,10 @@ class EventExtractor:
                 continue
             if self._accidental(d, actors):
                 continue  # "a gas tank exploded, killing four": a disaster, not an attack
-            if d.frame.modality == Modality.NEGATED and d.type in VERBAL:
+            if d.frame.modality == Modality.NEGATED and d.type in COOPERATIVE:
+                # "will not accept refugees", "did not agree": refusing is a REJECT that happened
+                d.type, d.frame = EventType.REJECT, Frame(Modality.ASSERTED, d.frame.governor)
+            elif d.frame.modality == Modality.NEGATED and d.type in VERBAL:
                 continue  # "does not seek escalation": a stance, not an event
             if d.frame.modality == Modality.HYPOTHETICAL and not (d.sources and d.targets):
                 continue  # a fear or a condition with nobody on one side says too little to code
