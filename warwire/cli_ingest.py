@@ -58,8 +58,9 @@ def _progress(enabled: bool):
     task = progress.add_task("ingest", total=None, detail="")
 
     def update(counts) -> None:
+        rejected = sum(counts.rejected.values())
         progress.update(task, completed=counts.total,
-                        detail=f"{counts.added} added, {counts.duplicate} dup, {sum(counts.rejected.values())} rejected")
+                        detail=f"{counts.added} added, {counts.duplicate} dup, {rejected} rejected")
 
     with progress:
         yield update
@@ -125,7 +126,8 @@ def ingest(ctx, sources, db, workers, engine, scheduler, published) -> None:
 def watch(ctx, feeds, every, db, workers, once) -> None:
     """Poll feeds and ingest only the entries not seen before; Ctrl-C stops.
 
-    A FEED is an RSS/Atom URL or file. The store is opened only while a poll writes, so `warwire query` can read it between polls.
+    A FEED is an RSS/Atom URL or file. The store is opened only while a poll writes, so `warwire query`
+    can read it between polls.
     """
     from .ingest import Fetcher, make_engine, parse_interval, watch as run_watch
 

@@ -92,6 +92,7 @@ class Extractor:
         actors = self.actors.find(doc)
         places = self.places.find(doc, actors, self.actors.demonym)
         country = _main_country(places, actors)
+        _localise(doc, actors, places)
         # relations and events name actors by key; ids are given once every mention is known
         relations = self.relations.find(doc, actors)
         events = self.events.extract(doc, article, actors, places)
@@ -126,6 +127,22 @@ def _remap_event(e, ids):
 
     sources = ids_of(e.sources)
     return replace(e, sources=sources, targets=tuple(t for t in ids_of(e.targets) if t not in sources))
+
+
+def _localise(doc, actors, places) -> None:
+    """Generic actors ("civilians", "police", "gunmen") belong to the country where their sentence
+    happens, not to the story's main country: civilians killed in Gaza are Palestinian civilians."""
+    by_sent: dict[int, list] = {}
+    for m in places.mentions:
+        if m.attributive or m.entry is None or not m.entry.country:
+            continue
+        by_sent.setdefault(doc[m.start].sent.start, []).append(m)
+    for m in actors.mentions:
+        if not m.generic or m.country:
+            continue
+        near = by_sent.get(doc[m.start].sent.start)
+        if near:
+            m.country = min(near, key=lambda p: abs(p.start - m.start)).entry.country
 
 
 def _main_country(places, actors) -> str | None:

@@ -21,6 +21,7 @@ class AcledCoder:
         self.weapons = frozenset(table.get("weapons") or ())
         self.crowd_words = frozenset(table.get("crowd") or ())
         self.weapon_modes = frozenset(table.get("weapon_modes") or ())
+        self.rank = {h: i for i, h in enumerate(table.get("mode_priority") or ())}
 
     def code(self, etype: EventType, hints: list[str], mode_hint: str | None, modality: Modality,
              source_kinds: list[ActorKind], target_kinds: list[ActorKind], lemmas: set[str],
@@ -34,13 +35,13 @@ class AcledCoder:
         return AcledCode(et, sub)
 
     def _pick(self, etype, hints, mode_hint, src, tgt, lemmas, mode_name=None) -> str | None:
-        remote = [h for h in hints if h in self.remote]
         if etype == EventType.PROTEST:
             return self._protest(hints, lemmas)
-        if remote:
-            return remote[0]
+        remote = [h for h in hints if h in self.remote]
         if mode_hint and etype == EventType.ASSAULT and (mode_hint in self.remote or mode_hint in ("abduct", "sexual")):
-            return mode_hint
+            remote.append(mode_hint)
+        if remote:  # the most specific means: a suicide bomber's blast is a suicide bomb, not an IED
+            return min(remote, key=lambda h: self.rank.get(h, 99))
         for special in ("abduct", "sexual", "overtake", "regain", "transfer", "looting", "mob", "violent_demo",
                         "excessive_force", "arrest", "disrupted", "hq", "agreement", "change"):
             if special in hints:

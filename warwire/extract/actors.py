@@ -401,7 +401,8 @@ class ActorFinder:
 PLACE_NOUNS = frozenset({"area", "district", "neighborhood", "neighbourhood", "quarter", "village", "town", "city",
                          "province", "region", "camp", "street", "road", "market", "square", "suburb",
                          "governorate", "county", "municipality", "locality", "valley", "island", "border",
-                         "countryside", "outskirts", "highway", "crossing", "checkpoint", "state", "commune"})
+                         "countryside", "outskirts", "highway", "crossing", "checkpoint", "state", "commune",
+                         "base", "airbase", "airport", "air", "camp", "oblast", "raion", "township"})
 
 
 def _located(ent: SpacySpan) -> bool:

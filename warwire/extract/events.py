@@ -140,7 +140,7 @@ class EventExtractor:
         self._casualties(d)
         self._aggregate(d)
         if cue.weight < WEAK and not (d.sources or d.targets or d.mode or d.fatalities):
-            return None
+            return None  # a weak cue ("hit", "target") counts only with an actor, a means or a toll
         return d
 
     def _roles(self, d: Draft, actors: ActorIndex) -> None:
@@ -177,7 +177,7 @@ class EventExtractor:
                     d.targets = [k for k in verb_roles(actors, c)[0] if k not in d.sources]
                     break
         for c in tok.children:  # "along with Tehran pushed ...": a co-source
-            if c.dep_ == "prep" and c.lower_ in ("along", "together"):
+            if c.dep_ == "prep" and c.lower_ in ("along", "together") and c.i < tok.i:
                 for w in c.children:
                     for g in ([w] if w.dep_ == "pobj" else [x for x in w.children if x.dep_ == "pobj"]):
                         k = actors.actor_in(g)
@@ -205,6 +205,8 @@ class EventExtractor:
         for v in victims:
             if actors.actor_in(v) or v.pos_ not in ("NOUN",) or v.tag_ not in ("NN", "NNS"):
                 continue
+            if self.counter.number(v.lower_) is not None or v.lemma_.lower() in self.lex.modes:
+                continue  # "killed dozens", "shot down drones": a count or a weapon, not a victim
             if v.i in actors.tok:
                 continue
             m = AMention(v.i, v.i + 1, v.idx, v.idx + len(v), "generic:civilians", None, v.text,
@@ -603,15 +605,21 @@ class EventExtractor:
             producer=PRODUCER)
 
     def _place(self, d: Draft, places: PlaceIndex) -> str | None:
-        """The trigger's own location phrase first, then its clause, then the sentence, then the story."""
+        """The trigger's own location phrase first, then its clause, then the sentence, then the story.
+        Within the trigger's phrases, those after it ("killed ... in Maiwand district") beat a fronted
+        setting ("In Kandahar, ..."), and the most specific place in a phrase wins ("in Pakistan's
+        city of Peshawar")."""
+        cands = []
         for trig in d.tokens:
             for prep in trig.children:
-                if prep.dep_ == "prep" and prep.lower_ in LOCATIVE:
-                    found = [places.tok[t.i] for t in sorted(prep.subtree, key=lambda t: t.i)
-                             if t.i in places.tok and not places.tok[t.i].attributive]
-                    found = [m for m in found if m.entry is not None or places.country_of(m)] or found
-                    if found:
-                        return places.ids.get(id(found[0]))
+                if prep.dep_ != "prep" or prep.lower_ not in LOCATIVE:
+                    continue
+                for t in prep.subtree:
+                    m = places.tok.get(t.i)
+                    if m is not None and not m.attributive and (m.entry is not None or places.country_of(m)):
+                        cands.append((_feature_rank(m), prep.i < trig.i, t.i, m))
+        if cands:
+            return places.ids.get(id(min(cands, key=lambda c: c[:3])[3]))
         sent = d.trig.sent
         clause = {t.i for trig in d.tokens for t in _clause(trig).subtree}
         in_sent = [m for m in places.mentions if sent.start <= m.start < sent.end and not m.attributive]

@@ -64,8 +64,8 @@ class ModalityReader:
             return Frame(Modality.ALLEGED)
         if any(c.dep_ == "aux" and c.lower_ in ("could", "might", "may") for c in trig.children):
             return Frame(Modality.HYPOTHETICAL)
-        if trig.lemma_.lower() in self.plan:
-            return Frame(Modality.PLANNED, trig)
+        if trig.lemma_.lower() in self.plan and trig.lemma_.lower() != "set":
+            return Frame(Modality.PLANNED, trig)  # "is preparing for strikes" (but "set fire" happened)
         for _ in range(MAX_UP):
             if tok.dep_ not in GOVERNING or tok.head.i == tok.i:
                 break

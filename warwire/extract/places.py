@@ -25,6 +25,8 @@ ADMIN_SUFFIX = {"province": "admin1", "governorate": "admin1", "state": "admin1"
 FACILITY_SUFFIX = ("airport", "international airport", "air base", "airbase", "base", "crossing")
 PLACE_PREPS = frozenset({"in", "near", "at", "outside", "of", "from", "to", "between", "around", "towards",
                          "toward", "and", "into", "across", "inside", "through"})
+CALENDAR_WORDS = frozenset("""january february march april may june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday""".split())
 DIRECTIONS = frozenset({"northern", "southern", "eastern", "western", "central", "north", "south", "east", "west",
                         "northeastern", "northwestern", "southeastern", "southwestern", "rural", "greater",
                         "downtown", "coastal", "upper", "lower", "suburban"})
@@ -290,7 +292,8 @@ class PlaceFinder:
             e = ms[0].entry
             for m in ms:
                 idx.ids[id(m)] = pid
-            name = Counter(m.text for m in ms).most_common(1)[0][0]
+            named = [m for m in ms if not m.attributive] or ms  # "Syria", not "Syrian"
+            name = Counter(m.text for m in named).most_common(1)[0][0]
             records.append(Place(
                 id=pid, name=name, country=e.country if e else home, admin1=e.admin1 if e else None,
                 feature=e.feature if e else "other", lat=e.lat if e else None, lon=e.lon if e else None,
@@ -325,6 +328,8 @@ def _plausible(span: SpacySpan) -> bool:
     """Short capitals ("AL", "UN") and sentence-initial words are rarely places the NER missed."""
     text = span.text
     if len(text) <= 3 and text.isupper():
+        return False
+    if text.lower() in CALENDAR_WORDS:
         return False
     return not (span.start == span.sent.start)
 

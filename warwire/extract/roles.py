@@ -45,6 +45,8 @@ def subject_of(verb: Token) -> list[Token]:
     tok = verb
     for _ in range(5):
         subj = [c for c in tok.children if c.dep_ in SUBJECT_DEPS]
+        if subj and tok.dep_ == "relcl" and subj[0].lower_ in ("that", "which", "who", "whom"):
+            return [tok.head]  # "the militia that attacked the base": the relative pronoun stands for it
         if subj:
             return subj
         if tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN"):

@@ -26,8 +26,9 @@ from .sources import Located, discover
 
 log = logging.getLogger(__name__)
 
-# Articles per task sent to a worker. Large enough for nlp.pipe to batch well, small enough that two
-# workers share a few dozen articles evenly and that progress moves; measured in bench/benchmark.py.
+# Articles per task sent to a worker: enough for nlp.pipe to batch and to make the cost of sending a
+# task negligible, few enough that two workers share a few dozen articles evenly, that progress moves,
+# and that a killed run has little to redo.
 TASK_SIZE = 8
 
 
@@ -66,8 +67,9 @@ class IngestCounts:
     def summary(self) -> str:
         rejected = sum(self.rejected.values())
         reasons = ", ".join(f"{n} {code}" for code, n in sorted(self.rejected.items(), key=lambda kv: (-kv[1], kv[0])))
-        return (f"{self.total} articles: {self.added} added, {self.duplicate} duplicates, "
-                f"{self.version} new versions, {rejected} rejected" + (f" ({reasons})" if reasons else ""))
+        noun = "article" if self.total == 1 else "articles"
+        return (f"{self.total} {noun}: {self.added} added, {self.duplicate} duplicates, {self.version} new versions, "
+                f"{rejected} rejected" + (f" ({reasons})" if reasons else ""))
 
 
 Progress = Callable[[IngestCounts], None]
@@ -115,7 +117,7 @@ def ingest_located(found: Iterable[Located], store, engine, on_progress: Progres
     def batches() -> Iterator[Batch]:
         batch: Batch = []
         for key, loc in enumerate(found):
-            outcome = _before_extraction(loc, store, waiting, counts, write)
+            outcome = _before_extraction(loc, store, waiting, counts, write, run)
             if outcome is not None:
                 done(loc, outcome)
                 continue
@@ -138,12 +140,14 @@ def ingest_located(found: Iterable[Located], store, engine, on_progress: Progres
 
 
 def _before_extraction(loc: Located, store, waiting: dict[int, Located], counts: IngestCounts,
-                       write) -> str | None:
+                       write, run) -> str | None:
     """Store a rejected input at once, skip a known article; None when the article needs extracting."""
     if loc.error is not None:
         return write(Result(loc.article, error=ErrorInfo(loc.error.code, loc.error.message)), loc.url)
     if store.has_article(loc.article, url=loc.url) or _in_flight(loc, waiting):
         counts.duplicate += 1
+        if run is not None:   # the run's record tallies what was skipped as well as what was written
+            run.counts["duplicate"] += 1
         return "duplicate"
     return None
 

@@ -70,7 +70,8 @@ def discover(sources: Iterable[str], fetcher: Fetcher, published: dt.date | None
             for path in walk(Path(source)):
                 yield from _from_file(path, source, published)
         elif is_feed_path(Path(source)):
-            yield from _from_feed(source, lambda: load_feed(source, fetcher), fetcher, published, seen)
+            path = str(Path(source).resolve())   # so ``watch`` knows the feed however its path is written
+            yield from _from_feed(path, lambda: load_feed(path, fetcher), fetcher, published, seen)
         else:
             yield from _from_file(Path(source), source, published)
 

@@ -24,8 +24,9 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from ..types import EventType, Modality, Precision
-from .compat import (DEFAULT_RULES, MergeRules, actor_keys, assess, fold, is_point, modality_group, norm_place,
-                     rank, same_actor, sides_score, swappable, tolerance_days)
+from .blocking import candidate_pairs
+from .compat import (DEFAULT_RULES, MergeRules, actor_keys, assess, fold, is_point, norm_place, rank, same_actor,
+                     sides_score, swappable)
 from .report import ActorRef, PlaceRef, Report, report_from_result
 
 PRODUCER = "warwire.resolve.merge.v1"
@@ -136,7 +137,7 @@ def clusters(reports: list[Report], rules: MergeRules = DEFAULT_RULES) -> list[t
     that most reports corroborate; a join happens only if every cross pair passes the gates.
     """
     links: dict[tuple[int, int], float] = {}
-    for i, j in _candidates(reports, rules):
+    for i, j in candidate_pairs(reports, rules):
         found = assess(reports[i], reports[j], rules)
         if found is not None and found.links(rules):
             links[(i, j)] = found.score
@@ -214,41 +215,6 @@ def _unique(reports) -> list[Report]:
             raise ValueError(f"Two different reports share the key {r.key!r}; give every event of an article "
                              "its own event_id before merging.")
     return [by_key[k] for k in sorted(by_key)]
-
-
-def _candidates(reports: list[Report], rules: MergeRules):
-    """Index pairs (i < j) that might pass the gates: same type and modality group, dates near enough.
-
-    A sweep over date windows keeps this far below n² for a stream of reports; a report with no date is
-    paired with every report of its block.
-    """
-    blocks: dict[tuple, list[int]] = {}
-    for i, r in enumerate(reports):
-        if not r.aggregate:
-            blocks.setdefault((r.type, modality_group(r.modality)), []).append(i)
-    for idx in blocks.values():
-        dated = [i for i in idx if reports[i].date_start is not None]
-        undated = [i for i in idx if reports[i].date_start is None]
-        for i in undated:
-            for j in idx:
-                if j != i and (reports[j].date_start is not None or j > i):
-                    yield min(i, j), max(i, j)
-        yield from _sweep(reports, dated, rules)
-
-
-def _sweep(reports: list[Report], idx: list[int], rules: MergeRules):
-    def window(i: int) -> tuple[dt.date, dt.date]:
-        r = reports[i]
-        tol = dt.timedelta(days=tolerance_days(r.date_precision, rules))
-        return r.date_start - tol, (r.date_end or r.date_start) + tol
-
-    active: list[tuple[dt.date, int]] = []
-    for i in sorted(idx, key=lambda i: (window(i)[0], i)):
-        start, end = window(i)
-        active = [(e, j) for e, j in active if e >= start]
-        for _, j in active:
-            yield min(i, j), max(i, j)
-        active.append((end, i))
 
 
 # ---------------------------------------------------------------- building a merged event

@@ -30,12 +30,14 @@ from ..config import Settings
 from ..errors import InputError, StoreError, StoreLockedError
 from ..types import Article, ErrorInfo, Result, Span
 from . import records as rec
-from .query import EventRow, Filters, count_events, row_from, select_events, where
+from .query import EventRow, Filters, count_events, row_from, select_details, select_events, select_pks, where
 from .schema import LATEST, current_version, migrate
 
 log = logging.getLogger(__name__)
 
 FETCH_BATCH = 2000
+DETAIL_CHUNK = 2000   # event rows fetched by key per query
+BULK = 20_000         # more matches than this: one streamed join instead of chunks
 
 
 class AddStatus(StrEnum):
@@ -263,34 +265,39 @@ class Store:
                              err.message if err else None, p.version, p.current, now, run_id))
         self._insert("articles", rec.ARTICLE_COLUMNS, articles)
         ok = [p for p in plans if p.result.error is None]
-        self._write_records(ok)
-        self._write_events(ok)
+        self._write_events(ok, self._write_records(ok))
 
-    def _write_records(self, plans: list["_Plan"]) -> None:
-        for table, columns, to_rows, field in (
-                ("actors", rec.ACTOR_COLUMNS, rec.actor_rows, "actors"),
-                ("actor_names", rec.NAME_COLUMNS, rec.name_rows, "actors"),
-                ("places", rec.PLACE_COLUMNS, rec.place_rows, "places"),
-                ("relations", rec.RELATION_COLUMNS, rec.relation_rows, "relations")):
-            self._insert(table, columns, [row for p in plans for row in to_rows(p.pk, getattr(p.result, field))])
+    def _write_records(self, plans: list["_Plan"]) -> list[rec.Keys]:
+        """Actors, their names, places, mentions, relations; returns each plan's actor keys."""
+        ids = iter(self._next_ids("actor_keys", sum(len(p.result.actors) for p in plans)))
+        keys = [{a.id: next(ids) for a in p.result.actors} for p in plans]
+        pairs = list(zip(plans, keys))
+        self._insert("actors", rec.ACTOR_COLUMNS, [row for p, k in pairs for row in rec.actor_rows(p.pk, p.result.actors, k)])
+        self._insert("actor_names", rec.NAME_COLUMNS, [row for p, k in pairs for row in rec.name_rows(p.result.actors, k)])
+        self._insert("places", rec.PLACE_COLUMNS, [row for p in plans for row in rec.place_rows(p.pk, p.result.places)])
         self._insert("mentions", rec.MENTION_COLUMNS, [row for p in plans for row in rec.mention_rows(p.pk, p.result)])
+        self._insert("relations", rec.RELATION_COLUMNS,
+                     [row for p, k in pairs for row in rec.relation_rows(p.pk, p.result.relations, k)])
+        return keys
 
-    def _write_events(self, plans: list["_Plan"]) -> None:
+    def _write_events(self, plans: list["_Plan"], keys: list[rec.Keys]) -> None:
         n = sum(len(p.result.events) for p in plans)
         if not n:
             return
         pks = iter(self._next_ids("event_ids", n))
         events, links = [], []
-        for p in plans:
+        for p, k in zip(plans, keys):
             places = {pl.id: pl for pl in p.result.places}
             for seq, e in enumerate(p.result.events):
                 epk = next(pks)
                 events.append(rec.event_row(epk, p.pk, seq, e, places, p.current))
-                links.extend(rec.event_actor_rows(epk, p.pk, e))
+                links.extend(rec.event_actor_rows(epk, e, k))
         self._insert("events", rec.EVENT_COLUMNS, events)
         self._insert("event_actors", rec.EVENT_ACTOR_COLUMNS, links)
 
     def _next_ids(self, sequence: str, n: int) -> list[int]:
+        if n == 0:
+            return []
         return [r[0] for r in self._con.execute(f"SELECT nextval('{sequence}') FROM range(?) ORDER BY 1",
                                                 [n]).fetchall()]
 
@@ -377,8 +384,20 @@ class Store:
 
     def iter_events(self, filters: Filters | None = None, *, order: str = "recent",
                     limit: int | None = None) -> Iterator[EventRow]:
-        sql, params = select_events(filters or Filters(), order, limit)
-        cur = self._con.cursor()
+        """Like :meth:`events`, streamed. The matching keys come first (a scan of the filtered columns
+        only), then the rows in chunks; past ``BULK`` matches one streamed join is cheaper."""
+        f = filters or Filters()
+        sql, params = select_pks(f, order, limit)
+        pks = [r[0] for r in self._con.execute(sql, params).fetchall()]
+        if len(pks) > BULK:
+            sql, params = select_events(f, order, limit)
+            yield from self._stream(sql, params)
+            return
+        for i in range(0, len(pks), DETAIL_CHUNK):
+            yield from self._stream(select_details(order), [pks[i:i + DETAIL_CHUNK]])
+
+    def _stream(self, sql: str, params: list) -> Iterator[EventRow]:
+        cur = self._con.cursor()  # its own cursor: the caller may query the store while iterating
         try:
             cur.execute(sql, params)
             names = [d[0] for d in cur.description]

@@ -85,10 +85,15 @@ def _row(m: MergedEvent, seq: int, pks: dict, run: Run | None) -> tuple:
             run.id if run else None)
 
 
+JSON_COLUMNS = ("sources", "targets", "fatality_claims", "disagreements")
+
+
 def merged_rows(store: Store, limit: int | None = None) -> list[dict]:
-    """The stored merged events, by date, with their report keys as ``article_id#event_id`` of the store."""
+    """The stored merged events, by date, with their report keys as ``article_id#event_id`` of the store
+    (JSON columns decoded)."""
     lim = f" LIMIT {int(limit)}" if limit is not None else ""
-    return store._dicts(
+    rows = store._dicts(
         "SELECT m.*, (SELECT list(r.article_id || '#' || e.id ORDER BY r.event_pk) FROM merged_event_reports r "
         "JOIN events e ON e.pk = r.event_pk WHERE r.merged_id = m.id) AS reports "
         f"FROM merged_events m ORDER BY m.seq{lim}")
+    return [{k: json.loads(v) if k in JSON_COLUMNS and v is not None else v for k, v in r.items()} for r in rows]

@@ -174,58 +174,72 @@ def _actor(f: Filters) -> tuple[str, list]:
     matched: actors named ``f.actor`` in their article, every actor sharing a KB id with one of
     them, and every actor with one of ``f.actor_kb_ids``; members (if asked): actors a stored
     member_of/part_of relation ties to a matched actor, and every actor sharing their KB id.
+    All joins are on the store-wide integer actor keys.
     """
     params: list = []
-    named = "SELECT NULL::BIGINT AS article_id, NULL AS actor_id WHERE FALSE"
-    kb_ids = "SELECT NULL AS kb_id WHERE FALSE"
+    named = "SELECT NULL::BIGINT AS key WHERE FALSE"
     if f.actor is not None:
-        named = "SELECT article_id, actor_id FROM actor_names WHERE name_key = ?"
-        kb_ids = ("SELECT a.kb_id FROM actor_names n JOIN actors a ON a.article_id = n.article_id "
-                  "AND a.id = n.actor_id WHERE n.name_key = ? AND a.kb_id IS NOT NULL")
-        params += [name_key(f.actor), name_key(f.actor)]
+        named = "SELECT actor_key AS key FROM actor_names WHERE name_key = ?"
+        params.append(name_key(f.actor))
+    kb = "SELECT kb_id FROM actors WHERE key IN (SELECT key FROM named) AND kb_id IS NOT NULL"
     if f.actor_kb_ids:
-        kb_ids += f" UNION SELECT unnest([{', '.join('?' * len(f.actor_kb_ids))}])"
-        params += list(f.actor_kb_ids)
-    matched = (f"WITH named AS ({named}), kb AS ({kb_ids}), "
-               "matched AS (SELECT * FROM named UNION SELECT article_id, id FROM actors WHERE kb_id IN "
-               "(SELECT kb_id FROM kb))")
+        kb += " UNION SELECT unnest(?::VARCHAR[])"
+        params.append(list(f.actor_kb_ids))
+    ctes = [("named", named), ("kb", kb),
+            ("matched", "SELECT key FROM named UNION SELECT key FROM actors WHERE kb_id IN (SELECT kb_id FROM kb)")]
     if f.members:
         ties = ", ".join(f"'{t}'" for t in MEMBER_TIES)
-        matched += (f", member AS (SELECT r.article_id, r.subject AS actor_id FROM relations r JOIN matched m "
-                    f"ON r.article_id = m.article_id AND r.object = m.actor_id WHERE r.type IN ({ties})), "
-                    "member_kb AS (SELECT a.kb_id FROM member m JOIN actors a ON a.article_id = m.article_id "
-                    "AND a.id = m.actor_id WHERE a.kb_id IS NOT NULL), "
-                    "everyone AS (SELECT * FROM matched UNION SELECT * FROM member UNION "
-                    "SELECT article_id, id FROM actors WHERE kb_id IN (SELECT kb_id FROM member_kb))")
+        ctes += [("member", f"SELECT subject_key AS key FROM relations WHERE type IN ({ties}) "
+                            "AND object_key IN (SELECT key FROM matched)"),
+                 ("member_kb", "SELECT kb_id FROM actors WHERE key IN (SELECT key FROM member) AND kb_id IS NOT NULL"),
+                 ("everyone", "SELECT key FROM matched UNION SELECT key FROM member UNION "
+                              "SELECT key FROM actors WHERE kb_id IN (SELECT kb_id FROM member_kb)")]
     else:
-        matched += ", everyone AS (SELECT * FROM matched)"
-    sql = (f"e.pk IN ({matched} SELECT ea.event_pk FROM event_actors ea JOIN everyone w "
-           "ON ea.article_id = w.article_id AND ea.actor_id = w.actor_id)")
-    return sql, params
+        ctes.append(("everyone", "SELECT key FROM matched"))
+    with_ = ", ".join(f"{name} AS ({sql})" for name, sql in ctes)
+    return (f"e.pk IN (WITH {with_} SELECT event_pk FROM event_actors "
+            "WHERE actor_key IN (SELECT key FROM everyone))"), params
 
 
 ORDERS = {"recent": "e.date_start DESC NULLS LAST, e.pk DESC", "stored": "e.pk"}
+_ACTOR = ("{'id': ac.id, 'name': ac.name, 'canonical': ac.canonical, 'kb_id': ac.kb_id, 'kind': ac.kind, "
+          "'country': ac.country, 'acled_name': ac.acled_name}")
+
+
+def select_pks(f: Filters, order: str = "recent", limit: int | None = None) -> tuple[str, list]:
+    """Step one of a query: the matching event keys in order (reads only the filtered columns)."""
+    cond, params = where(f)
+    lim = f" LIMIT {int(limit)}" if limit is not None else ""
+    return f"SELECT e.pk FROM events e WHERE {cond} ORDER BY {ORDERS[order]}{lim}", params
+
+
+def select_details(order: str = "recent") -> str:
+    """Step two: the rows of the events whose keys are the one parameter (a list), with article,
+    place and actors."""
+    return _with_details("SELECT * FROM events WHERE pk IN (SELECT unnest(?::BIGINT[]))", order)
 
 
 def select_events(f: Filters, order: str = "recent", limit: int | None = None) -> tuple[str, list]:
-    """The full query: filtered events joined to their article, place and actors."""
+    """Both steps in one query: for exports of many events, streamed."""
     cond, params = where(f)
     lim = f" LIMIT {int(limit)}" if limit is not None else ""
-    ordering = ORDERS[order]
-    actors = ("(SELECT list({{'id': ac.id, 'name': ac.name, 'canonical': ac.canonical, 'kb_id': ac.kb_id, "
-              "'kind': ac.kind, 'country': ac.country, 'acled_name': ac.acled_name}} ORDER BY ea.position) "
-              "FROM event_actors ea JOIN actors ac ON ac.article_id = ea.article_id AND ac.id = ea.actor_id "
-              "WHERE ea.event_pk = e.pk AND ea.role = '{role}')")
-    sql = (f"SELECT e.*, a.source_id AS article_source_id, a.url AS article_url, a.title AS article_title, "
-           f"a.published AS article_published, a.ingested_at AS article_ingested_at, p.name AS p_name, p.admin1 AS p_admin1, p.feature AS p_feature, "
-           f"p.geonames_id AS p_geonames_id, p.country AS p_country, p.lat AS p_lat, p.lon AS p_lon, "
-           f"p.producer AS p_producer, {actors.format(role='source')} AS source_actors, "
-           f"{actors.format(role='target')} AS target_actors "
-           f"FROM (SELECT * FROM events e WHERE {cond} ORDER BY {ordering}{lim}) e "
-           f"JOIN articles a ON a.id = e.article_id "
-           f"LEFT JOIN places p ON p.article_id = e.article_id AND p.id = e.place_id "
-           f"ORDER BY {ordering}")
-    return sql, params
+    return _with_details(f"SELECT * FROM events e WHERE {cond} ORDER BY {ORDERS[order]}{lim}", order), params
+
+
+def _with_details(selection: str, order: str) -> str:
+    return (f"WITH sel AS ({selection}), "
+            f"acts AS (SELECT ea.event_pk, "
+            f"list({_ACTOR} ORDER BY ea.position) FILTER (WHERE ea.role = 'source') AS source_actors, "
+            f"list({_ACTOR} ORDER BY ea.position) FILTER (WHERE ea.role = 'target') AS target_actors "
+            f"FROM event_actors ea JOIN actors ac ON ac.key = ea.actor_key "
+            f"WHERE ea.event_pk IN (SELECT pk FROM sel) GROUP BY ea.event_pk) "
+            f"SELECT e.*, a.source_id AS article_source_id, a.url AS article_url, a.title AS article_title, "
+            f"a.published AS article_published, a.ingested_at AS article_ingested_at, p.name AS p_name, "
+            f"p.admin1 AS p_admin1, p.feature AS p_feature, p.geonames_id AS p_geonames_id, p.country AS p_country, "
+            f"p.lat AS p_lat, p.lon AS p_lon, p.producer AS p_producer, acts.source_actors, acts.target_actors "
+            f"FROM sel e JOIN articles a ON a.id = e.article_id "
+            f"LEFT JOIN places p ON p.article_id = e.article_id AND p.id = e.place_id "
+            f"LEFT JOIN acts ON acts.event_pk = e.pk ORDER BY {ORDERS[order]}")
 
 
 def count_events(f: Filters) -> tuple[str, list]:

@@ -13,13 +13,14 @@ from ..types import (AcledCode, Actor, ActorKind, Aggregate, Article, ErrorInfo,
 
 ARTICLE_COLUMNS = ("id", "source_id", "url", "url_key", "content_hash", "title", "published", "language", "text",
                    "status", "reason_code", "reason", "version", "current", "ingested_at", "run_id")
-ACTOR_COLUMNS = ("article_id", "id", "seq", "name", "canonical", "kb_id", "kind", "country", "acled_name",
+ACTOR_COLUMNS = ("article_id", "id", "key", "seq", "name", "canonical", "kb_id", "kind", "country", "acled_name",
                  "producer")
 PLACE_COLUMNS = ("article_id", "id", "seq", "name", "country", "admin1", "feature", "lat", "lon", "geonames_id",
                  "producer")
 MENTION_COLUMNS = ("article_id", "owner", "owner_id", "seq", "start_char", "end_char", "text")
-NAME_COLUMNS = ("article_id", "actor_id", "name_key")
-RELATION_COLUMNS = ("article_id", "seq", "type", "subject", "object", "confidence", "evidence_start",
+NAME_COLUMNS = ("actor_key", "name_key")
+RELATION_COLUMNS = ("article_id", "seq", "type", "subject", "object", "subject_key", "object_key", "confidence",
+                    "evidence_start",
                     "evidence_end", "evidence_text", "producer")
 EVENT_COLUMNS = ("pk", "article_id", "id", "seq", "current", "type", "mode", "contexts", "acled_event_type",
                  "acled_sub_event_type", "modality", "aggregate_count_min", "aggregate_count_max", "aggregate_text",
@@ -27,7 +28,9 @@ EVENT_COLUMNS = ("pk", "article_id", "id", "seq", "current", "type", "mode", "co
                  "date_precision", "date_text", "fatalities_min", "fatalities_max", "injured_min", "injured_max",
                  "attributed_to", "confidence", "evidence_start", "evidence_end", "evidence_text", "trigger_start",
                  "trigger_end", "trigger_text", "producer")
-EVENT_ACTOR_COLUMNS = ("event_pk", "article_id", "actor_id", "role", "position")
+EVENT_ACTOR_COLUMNS = ("event_pk", "actor_key", "actor_id", "role", "position")
+
+Keys = dict[str, int]  # an article's actor ids -> their store-wide keys
 
 
 def content_hash(text: str) -> str:
@@ -49,9 +52,9 @@ def name_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
-def actor_rows(article_id: int, actors: tuple[Actor, ...]) -> Iterator[tuple]:
+def actor_rows(article_id: int, actors: tuple[Actor, ...], keys: Keys) -> Iterator[tuple]:
     for seq, a in enumerate(actors):
-        yield (article_id, a.id, seq, a.name, a.canonical, a.kb_id, str(a.kind), a.country, a.acled_name, a.producer)
+        yield (article_id, a.id, keys[a.id], seq, a.name, a.canonical, a.kb_id, str(a.kind), a.country, a.acled_name, a.producer)
 
 
 def place_rows(article_id: int, places: tuple[Place, ...]) -> Iterator[tuple]:
@@ -67,19 +70,19 @@ def mention_rows(article_id: int, result: Result) -> Iterator[tuple]:
                 yield (article_id, owner, rec.id, seq, m.start, m.end, m.text)
 
 
-def name_rows(article_id: int, actors: tuple[Actor, ...]) -> Iterator[tuple]:
+def name_rows(actors: tuple[Actor, ...], keys: Keys) -> Iterator[tuple]:
     """Every name an actor goes by in this article: name, canonical, ACLED name, KB id, mention texts."""
     for a in actors:
         names = {a.name, a.canonical, a.acled_name, a.kb_id, *(m.text for m in a.mentions)}
         for key in sorted({name_key(n) for n in names if n}):
-            yield (article_id, a.id, key)
+            yield (keys[a.id], key)
 
 
-def relation_rows(article_id: int, relations: tuple[Relation, ...]) -> Iterator[tuple]:
+def relation_rows(article_id: int, relations: tuple[Relation, ...], keys: Keys) -> Iterator[tuple]:
     for seq, r in enumerate(relations):
         ev = r.evidence
-        yield (article_id, seq, str(r.type), r.subject, r.object, r.confidence, ev.start, ev.end, ev.text,
-               r.producer)
+        yield (article_id, seq, str(r.type), r.subject, r.object, keys.get(r.subject), keys.get(r.object),
+               r.confidence, ev.start, ev.end, ev.text, r.producer)
 
 
 def event_row(pk: int, article_id: int, seq: int, e: Event, places: dict[str, Place], current: bool) -> tuple:
@@ -97,10 +100,10 @@ def event_row(pk: int, article_id: int, seq: int, e: Event, places: dict[str, Pl
             e.trigger.start, e.trigger.end, e.trigger.text, e.producer)
 
 
-def event_actor_rows(pk: int, article_id: int, e: Event) -> Iterator[tuple]:
+def event_actor_rows(pk: int, e: Event, keys: Keys) -> Iterator[tuple]:
     for role, ids in (("source", e.sources), ("target", e.targets)):
         for pos, actor_id in enumerate(ids):
-            yield (pk, article_id, actor_id, role, pos)
+            yield (pk, keys.get(actor_id), actor_id, role, pos)
 
 
 def _known(q: Quantity | None) -> Quantity | None:
