@@ -439,6 +439,12 @@ class EventExtractor:
                 continue
             protest = next((o for o in reversed(out) if o.type == EventType.PROTEST and
                             o.frame.modality == Modality.ASSERTED), None)
+            if protest is not None and d.type == EventType.PROTEST and d.frame.modality == Modality.ASSERTED and \
+                    d.trig.sent.start != protest.trig.sent.start and not _has_own_date(d.trig.sent) and \
+                    (not d.sources or set(d.sources) & set(protest.sources)):
+                # "They marched ... The protest ended peacefully": one demonstration told twice
+                protest.hints += [h for h in d.hints if h not in protest.hints and h != "peaceful_protest"]
+                continue
             if protest is not None and d.frame.modality == Modality.ASSERTED and \
                     d.trig.sent.start - protest.trig.sent.end <= 40 and self._answers(d, protest, actors):
                 hint = "excessive_force" if d.fatalities or lemma in self.death_verbs else "protest_intervention"

@@ -1,7 +1,8 @@
 """Extraction on a Dask cluster: ``warwire ingest --engine dask [--scheduler tcp://HOST:8786]``.
 
 Each Dask worker loads the Extractor once, through a worker plugin registered when the run starts (and
-run again on any worker that joins later); tasks are batches of articles and send back Results. The
+run again on any worker that joins later), and keeps it for later runs with the same settings; tasks
+are batches of articles and send back Results. The
 client (the ``warwire ingest`` process) keeps a few batches per worker thread in flight and writes every
 Result to the store itself, so the store needs no network access and exactly-once holds as locally.
 
@@ -11,7 +12,9 @@ started and shut down with the run. This module is the only one that imports ``d
 """
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
 from collections.abc import Iterable, Iterator
 
 from distributed import Client, LocalCluster, WorkerPlugin, as_completed, get_worker
@@ -25,8 +28,25 @@ log = logging.getLogger(__name__)
 PLUGIN_NAME = "warwire-extractor"
 
 
+# The Extractor of this worker process, kept across runs with the same settings: loading it takes
+# seconds and hundreds of MB, and a long-lived cluster serves many `warwire ingest` runs. One at a time.
+_LOADED: dict[str, object] = {}
+_LOADING = threading.Lock()
+
+
+def _extractor_for(settings: Settings):
+    key = settings.digest()
+    with _LOADING:
+        if key not in _LOADED:
+            from ..pipeline import Extractor
+
+            _LOADED.clear()
+            _LOADED[key] = Extractor(settings)
+        return _LOADED[key]
+
+
 class ExtractorPlugin(WorkerPlugin):
-    """Loads the Extractor when attached to a worker; tasks on that worker use it."""
+    """Loads the Extractor when attached to a worker (off its event loop); tasks on that worker use it."""
 
     name = PLUGIN_NAME
 
@@ -34,11 +54,10 @@ class ExtractorPlugin(WorkerPlugin):
         self.settings = settings
         self.extractor = None
 
-    def setup(self, worker) -> None:
-        from ..pipeline import Extractor
-
-        self.extractor = Extractor(self.settings)
-        log.info("worker %s loaded the warwire pipeline", worker.address)
+    async def setup(self, worker) -> None:
+        loop = asyncio.get_running_loop()
+        self.extractor = await loop.run_in_executor(None, _extractor_for, self.settings)
+        log.info("worker %s has the warwire pipeline", worker.address)
 
 
 def _extract_on_worker(batch: Batch) -> Done:

@@ -213,12 +213,6 @@ def select_pks(f: Filters, order: str = "recent", limit: int | None = None) -> t
     return f"SELECT e.pk FROM events e WHERE {cond} ORDER BY {ORDERS[order]}{lim}", params
 
 
-def select_details(order: str = "recent") -> str:
-    """Step two: the rows of the events whose keys are the one parameter (a list), with article,
-    place and actors."""
-    return _with_details("SELECT * FROM events WHERE pk IN (SELECT unnest(?::BIGINT[]))", order)
-
-
 def select_events(f: Filters, order: str = "recent", limit: int | None = None) -> tuple[str, list]:
     """Both steps in one query: for exports of many events, streamed."""
     cond, params = where(f)
@@ -255,6 +249,28 @@ def row_from(row: dict) -> EventRow:
     return EventRow(row["pk"], row["article_id"], row["article_source_id"], row["article_url"], row["article_title"],
                     row["article_published"], event_from(row), _refs(row["source_actors"]),
                     _refs(row["target_actors"]), place, row["article_ingested_at"])
+
+
+def assemble_rows(pks: list[int], events: list[dict], links: list[tuple], actors: dict[int, dict],
+                  articles: dict[int, dict], places: dict[tuple[int, str], dict]) -> list[EventRow]:
+    """EventRows in ``pks`` order from the rows of each table (see ``Store._details``)."""
+    sides: dict[tuple[int, str], list[dict]] = {}
+    for event_pk, key, role in links:  # already in position order
+        if key in actors:
+            sides.setdefault((event_pk, role), []).append(actors[key])
+    by_pk = {e["pk"]: e for e in events}
+    out = []
+    for pk in pks:
+        e = by_pk[pk]
+        art = articles[e["article_id"]]
+        place = places.get((e["article_id"], e["place_id"])) or {}
+        row = {**e, "article_source_id": art["source_id"], "article_url": art["url"], "article_title": art["title"],
+               "article_published": art["published"], "article_ingested_at": art["ingested_at"],
+               "source_actors": sides.get((pk, "source")), "target_actors": sides.get((pk, "target")),
+               **{f"p_{k}": place.get(k) for k in ("name", "country", "admin1", "feature", "lat", "lon",
+                                                   "geonames_id", "producer")}}
+        out.append(row_from(row))
+    return out
 
 
 def _refs(items: list[dict] | None) -> tuple[ActorRef, ...]:

@@ -208,11 +208,12 @@ _V1 = (
         entry VARCHAR NOT NULL,
         seen_at TIMESTAMP NOT NULL,
         PRIMARY KEY (feed, entry))""",
-    # ART indexes serve point lookups: an article by URL or input id (writes check these), an actor by
+    # ART indexes serve point lookups: an article by URL, text hash or input id (writes check these), an actor by
     # name or KB id (the first step of --actor). Range and IN filters over events need none: DuckDB's
     # per-row-group min/max (zone maps) and columnar scans answer them (bench/store_bench.py).
     "CREATE INDEX articles_source ON articles (source_id)",
     "CREATE INDEX articles_url ON articles (url)",
+    "CREATE INDEX articles_hash ON articles (content_hash)",  # the UNIQUE pair's index serves no lookups
     "CREATE INDEX actor_names_key ON actor_names (name_key)",
     "CREATE INDEX actors_kb ON actors (kb_id)",
     "CREATE INDEX events_article ON events (article_id)",
