@@ -222,7 +222,9 @@ class ActorFinder:
                 return
             if sf.role == "demonym":
                 return  # an attribute ("Iraqi armed group"): events may still read it as a source
-            if self._is_locative(span):
+            if _inside_longer_place(span):
+                return  # "Mexico" in "New Mexico"
+            if self._is_locative(span) or sf.role == "capital" and not _acts(span):
                 idx.place_tokens.update(range(span.start, span.end))
                 return
             entry = self.kb.state(iso3)
@@ -403,6 +405,23 @@ PLACE_NOUNS = frozenset({"area", "district", "neighborhood", "neighbourhood", "q
                          "governorate", "county", "municipality", "locality", "valley", "island", "border",
                          "countryside", "outskirts", "highway", "crossing", "checkpoint", "state", "commune",
                          "base", "airbase", "airport", "air", "camp", "oblast", "raion", "township"})
+
+
+def _inside_longer_place(span: SpacySpan) -> bool:
+    ents = [e for e in span.doc.ents if e.start <= span.start and span.end <= e.end and e.label_ in ("GPE", "LOC")]
+    return any((e.start, e.end) != (span.start, span.end) for e in ents)
+
+
+def _acts(span: SpacySpan) -> bool:
+    """Whether a capital's name stands for its government: it speaks or acts ("Washington said"), owns an
+    act ("Washington's response"), backs someone ("Tehran-backed"), or is listed with actors ("along with
+    Tehran"). Anywhere else it is the city."""
+    root, doc = span.root, span.doc
+    if span.end < len(doc) and doc[span.end].text in ("-", "–") and not doc[span.end - 1].whitespace_:
+        return True
+    if root.dep_ in ("nsubj", "nsubjpass", "poss", "agent", "conj"):
+        return True
+    return root.dep_ == "pobj" and root.head.lower_ in ("with", "by", "against", "between")
 
 
 def _located(ent: SpacySpan) -> bool:

@@ -118,11 +118,7 @@ class PlaceFinder:
                 continue
             if tok.i + 1 < len(doc) and doc[tok.i + 1].text in ("-", "–") and not tok.whitespace_:
                 continue
-            m = actors.tok.get(tok.i)
-            if m is not None and m.entry is not None and m.entry.kind == ActorKind.STATE and \
-                    fold(tok.text) not in _country_keys(m):
-                continue  # a capital standing for its government
-            iso3 = country_of(tok)
+            iso3 = country_of(tok)  # nationality words and country names only: never a capital
             entry = self.gaz.country(iso3) if iso3 else None
             if entry is None:
                 continue
