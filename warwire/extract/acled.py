@@ -40,6 +40,9 @@ class AcledCoder:
         remote = [h for h in hints if h in self.remote]
         if mode_hint and etype == EventType.ASSAULT and (mode_hint in self.remote or mode_hint in ("abduct", "sexual")):
             remote.append(mode_hint)
+        if etype == EventType.ASSAULT and mode_hint in ("protest_intervention", "excessive_force") and \
+                any(k == ActorKind.PROTESTERS for k in tgt):
+            return mode_hint  # tear gas on demonstrators: the authorities' answer to a protest
         if remote:  # the most specific means: a suicide bomber's blast is a suicide bomb, not an IED
             return min(remote, key=lambda h: self.rank.get(h, 99))
         for special in ("abduct", "sexual", "overtake", "regain", "transfer", "looting", "mob", "violent_demo",

@@ -283,6 +283,9 @@ class ActorFinder:
         nxt = doc[span.end] if span.end < len(doc) else None
         if nxt is not None and (nxt.pos_ == "PROPN" or nxt.ent_type_ in ("ORG", "PERSON", "NORP")):
             return  # "armed group Nujaba": the name is the actor
+        if root.dep_ == "appos" or any(c.lower_ in ("a", "an", "another") for c in root.children) and \
+                root.dep_ in ("attr", "appos"):
+            return  # "X, a small armed group that ...": a description of X, not another actor
         prev = idx.tok.get(span.start - 1)
         if prev is not None and prev.entry is not None and prev.generic is None and \
                 prev.entry.kind not in (ActorKind.STATE,):
@@ -300,6 +303,8 @@ class ActorFinder:
             ent = _trim(ent)
             if ent is None:
                 continue
+            if ent.label_ == "PERSON" and ent[-1].lower_ in ORG_HEADS:
+                ent = SpacySpan(doc, ent.start, ent.end, label="ORG")  # "the X Brigade" is no person
             if ent.label_ == "PERSON":
                 if _located(ent) or self.is_place(ent.text):
                     continue  # "in Vila Velha", "Tamil Nadu": the NER took a place for a person
@@ -433,7 +438,8 @@ def _located(ent: SpacySpan) -> bool:
     if ent[-1].lower_ in PLACE_NOUNS:
         return True
     root = ent.root
-    if root.dep_ == "pobj" and root.head.lower_ in ("in", "near", "at", "outside", "around", "of") and \
+    if root.dep_ == "pobj" and root.head.lower_ in ("in", "near", "at", "outside", "around", "of", "through",
+                                                     "across", "inside") and \
             root.head.head.lower_ not in ("leader", "head", "chief", "wife", "son", "daughter", "member"):
         return root.head.lower_ != "of" or root.head.head.lower_ in ("village", "town", "city", "district",
                                                                       "province", "area", "region", "municipality")

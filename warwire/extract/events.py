@@ -258,18 +258,18 @@ class EventExtractor:
         d.mode = ModeCue(own.mode if own and best.acled in (None, "attack") else best.mode, best.acled)
 
     def _modes_in(self, toks: list[Token]) -> list[ModeCue]:
-        found = []
         lemmas = sorted(toks, key=lambda t: t.i)
-        for t in lemmas:
-            mc = self.lex.modes.get(t.lemma_.lower()) or self.lex.modes.get(t.lower_)
-            if mc:
-                found.append(mc)
         seq = [t.lemma_.lower() for t in lemmas]
+        covered: set[int] = set()
+        phrases = []
         for i, first in enumerate(seq):
             for words, mc in self.phrases_by_first.get(first, ()):
                 if tuple(seq[i:i + len(words)]) == words:
-                    found.append(mc)
-        return found
+                    phrases.append(mc)
+                    covered.update(lemmas[k].i for k in range(i, i + len(words)))
+        # "water cannon" is crowd control: the word "cannon" inside it is not artillery
+        singles = [mc for t, mc in zip(lemmas, found_singles(self.lex, lemmas)) if mc and t.i not in covered]
+        return singles + phrases
 
     def _casualties(self, d: Draft) -> None:
         tok = d.trig
@@ -733,6 +733,10 @@ def _resolve_ent(e, published) -> TimeSpan | None:
             if span is not None and span.precision == Precision.DAY:
                 return span
     return timex.resolve(e.text, published)
+
+
+def found_singles(lex: Lexicon, toks: list[Token]) -> list[ModeCue | None]:
+    return [lex.modes.get(t.lemma_.lower()) or lex.modes.get(t.lower_) for t in toks]
 
 
 def _from_targets(actors: ActorIndex, verb: Token) -> list[str]:

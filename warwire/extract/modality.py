@@ -43,6 +43,10 @@ class ModalityReader:
     def negated(self, tok: Token) -> bool:
         if any(c.dep_ == "neg" for c in tok.children):
             return True
+        for c in tok.children:  # "nobody was killed", "no one was hurt"
+            if c.dep_ in ("nsubj", "nsubjpass") and (c.lower_ in ("nobody", "none", "noone") or
+                                                     c.lower_ == "one" and any(x.lower_ == "no" for x in c.children)):
+                return True
         if tok.pos_ in ("NOUN", "PROPN") and any(c.lower_ in ("no", "without") and c.dep_ in ("det", "prep")
                                                   for c in tok.children):
             return True

@@ -210,10 +210,11 @@ class PlaceFinder:
                 j += 1
             for end in range(j, i, -1):  # longest known name first
                 span = SpacySpan(doc, i, end, label="GPE")
-                if any(x.ent_type_ == "NORP" for x in span):
-                    break
+                norp = any(x.ent_type_ == "NORP" for x in span)
+                if norp and not (t.lower_ in ("of", "in", "near") and not span.text.endswith(("i", "n", "ese", "ish"))):
+                    break  # "Iraqi", "Syrian" are nationalities; "the city of Samarra" is not
                 if _plausible(span) and (self.gaz.lookup(span.text) or
-                                         end == j and _named_place(doc, t, span)):
+                                         end == j and not norp and _named_place(doc, t, span)):
                     out.append(span)
                     break
         return out

@@ -20,5 +20,9 @@ def load_pipeline(model: str):
         raise PipelineMissingError(
             f"The spaCy pipeline {model!r} is not installed. Install it with: {INSTALL_HINT} "
             f"(or reinstall warwire, which depends on it).") from exc
+    from .components import PARAGRAPHS
+
+    if "parser" in nlp.pipe_names and PARAGRAPHS not in nlp.pipe_names:
+        nlp.add_pipe(PARAGRAPHS, before="parser")
     log.debug("loaded %s with %s", model, nlp.pipe_names)
     return nlp
