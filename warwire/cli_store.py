@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import functools
 import json
+import os
 import sys
 
 import click
@@ -133,8 +134,9 @@ def _store_command(fn):
                 fn(ctx, store, filters, **rest)
             except WarwireError as exc:
                 _fail(str(exc))
-            except BrokenPipeError:  # `warwire query ... | head`
-                sys.stderr.close()
+            except BrokenPipeError:  # `warwire query ... | head`: stop quietly, as other Unix tools do
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                sys.exit(1)
     return wrapper
 
 
@@ -152,27 +154,40 @@ def query(ctx, store, filters, fmt: str, limit: int | None) -> None:
 
     Example: warwire query --actor "Red Hand Brigade" --type ASSAULT --country IRQ --since 2024-01-01
     """
-    rows = [r.to_dict() for r in store.iter_events(filters, limit=limit)]
+    rows = (r.to_dict() for r in store.iter_events(filters, limit=limit))
     out = sys.stdout
     if fmt == "json":
-        out.write(json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
+        n = _write_json(rows, out)
     elif fmt == "csv":
-        _write_csv(rows, out)
+        n = _write_csv(rows, out)
     elif out.isatty():
-        _rich_table(rows)
+        n = _rich_table(list(rows))
     else:
-        _plain_table(rows, out)
+        n = _plain_table(rows, out)
     if fmt == "table":
-        click.echo(f"{len(rows)} events", err=True)
+        click.echo(f"{n} events", err=True)
 
 
-def _write_csv(rows: list[dict], out) -> None:
-    if not rows:
-        return
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
+def _write_json(rows, out) -> int:
+    """A JSON array, written event by event so a large result needs little memory."""
+    n = 0
     for r in rows:
+        out.write(("[\n" if n == 0 else ",\n") + json.dumps(r, ensure_ascii=False))
+        n += 1
+    out.write("\n]\n" if n else "[]\n")
+    return n
+
+
+def _write_csv(rows, out) -> int:
+    writer = None
+    n = 0
+    for r in rows:
+        if writer is None:
+            writer = csv.DictWriter(out, fieldnames=list(r), lineterminator="\n")
+            writer.writeheader()
         writer.writerow({k: "; ".join(map(str, v)) if isinstance(v, list) else v for k, v in r.items()})
+        n += 1
+    return n
 
 
 def _cell(value) -> str:
@@ -183,21 +198,36 @@ def _cell(value) -> str:
     return " ".join(str(value).split())
 
 
-def _rich_table(rows: list[dict]) -> None:
+RICH_COLUMNS = (  # (field, header, Rich column options): short fields never wrap, the evidence takes the rest
+    ("date_start", "date", {"no_wrap": True}), ("type", "type", {"no_wrap": True}),
+    ("acled_sub_event_type", "ACLED", {"max_width": 18}), ("modality", "modality", {"no_wrap": True}),
+    ("sources", "sources", {"max_width": 24}), ("targets", "targets", {"max_width": 24}),
+    ("place", "place", {"max_width": 16}), ("country", "iso", {"no_wrap": True}),
+    ("fatalities_min", "killed", {"justify": "right", "no_wrap": True}),
+    ("evidence", "evidence", {"ratio": 1, "min_width": 20}))
+
+
+def _rich_table(rows: list[dict]) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(*TABLE_COLUMNS, show_lines=False, header_style="bold")
+    table = Table(header_style="bold", expand=True)
+    for _, header, options in RICH_COLUMNS:
+        table.add_column(header, **options)
     for r in rows:
-        table.add_row(*(_cell(r[c]) for c in TABLE_COLUMNS))
+        table.add_row(*(_cell(r[field]) for field, _, _ in RICH_COLUMNS))
     Console().print(table)
+    return len(rows)
 
 
-def _plain_table(rows: list[dict], out) -> None:
+def _plain_table(rows, out) -> int:
     """Tab-separated: stable for scripts and `column -t`, one event per line."""
     out.write("\t".join(TABLE_COLUMNS) + "\n")
+    n = 0
     for r in rows:
         out.write("\t".join(_cell(r[c]).replace("\t", " ") for c in TABLE_COLUMNS) + "\n")
+        n += 1
+    return n
 
 
 @click.command()

@@ -21,7 +21,6 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from enum import StrEnum
 from pathlib import Path
 
 import duckdb
@@ -30,9 +29,11 @@ from ..config import Settings
 from ..errors import InputError, StoreError, StoreLockedError
 from ..types import Article, ErrorInfo, Result, Span
 from . import records as rec
+from . import write
 from .query import (EventRow, Filters, assemble_rows, count_events, row_from, select_events, select_pks,
                     where)
 from .schema import LATEST, current_version, migrate
+from .write import AddStatus
 
 log = logging.getLogger(__name__)
 
@@ -41,40 +42,12 @@ DETAIL_CHUNK = 2000   # event rows fetched by key per query
 BULK = 20_000         # more matches than this: one streamed join instead of chunks
 
 
-class AddStatus(StrEnum):
-    """What ``Store.add_result`` did. Compares equal to its string value."""
-
-    ADDED = "added"            # a new article
-    VERSION = "version"        # a changed text at a URL already stored: a new version of it
-    DUPLICATE = "duplicate"    # the same text at the same URL is already stored: nothing written
-    REJECTED = "rejected"      # an input that could not be processed, stored with its reason
-
-
 class Run:
     """One ingest run as recorded in ``runs``: its id and the tally of what ``add_result`` did."""
 
     def __init__(self, run_id: int):
         self.id = run_id
         self.counts: Counter[str] = Counter()
-
-
-class _Plan:
-    """What add_results will do with one Result (mutable while a batch is planned)."""
-
-    __slots__ = ("result", "key", "status", "version", "current", "pk")
-
-    def __init__(self, result: Result, key: tuple[str, str]):
-        self.result, self.key = result, key
-        self.status, self.version, self.current, self.pk = AddStatus.ADDED, 1, True, 0
-
-
-class _UrlState:
-    """The versions of one URL seen so far while planning a batch."""
-
-    __slots__ = ("version", "current", "has_ok")
-
-    def __init__(self):
-        self.version, self.current, self.has_ok = 0, [], False
 
 
 class Store:
@@ -168,8 +141,10 @@ class Store:
     def has_article(self, article: Article, url: str | None = None) -> bool:
         """Whether this text at this URL (``url`` or ``article.url``) is stored: extracting it again is waste."""
         key = (url if url is not None else article.url) or ""
-        return self._con.execute("SELECT count(*) FROM articles WHERE url_key = ? AND content_hash = ?",
-                                 [key, rec.content_hash(article.text)]).fetchone()[0] > 0
+        # by the hash alone: DuckDB looks single-column indexes up, and a conjunction would scan the table
+        found = self._con.execute("SELECT url_key FROM articles WHERE content_hash = ?",
+                                  [rec.content_hash(article.text)]).fetchall()
+        return (key,) in found
 
     def add_result(self, result: Result, url: str | None = None, *, run: Run | None = None) -> AddStatus:
         """Store one article and everything extracted from it, in one transaction.
@@ -191,11 +166,11 @@ class Store:
             return []
         try:
             with self._transaction():
-                statuses = self._add_batch(results, run)
+                statuses = write.add_batch(self._con, results, run.id if run else None)
         except duckdb.Error as exc:
             ids = ", ".join(repr(r.article.id) for r in results[:3]) + (" ..." if len(results) > 3 else "")
-            raise StoreError(f"Cannot store article(s) {ids} in {self.path}: {exc}. Nothing of them was "
-                             f"written; check the disk and run again.") from exc
+            raise StoreError(f"Cannot store article(s) {ids} in {self.path}: {str(exc).rstrip('.')}. Nothing of "
+                             f"them was written; check the disk and run again.") from exc
         if run is not None:
             run.counts.update(str(s) for s in statuses)
         return statuses
@@ -205,115 +180,6 @@ class Store:
         """Store an input that could not be processed, with its error code and message."""
         info = error if isinstance(error, ErrorInfo) else ErrorInfo(error.code, error.message)
         return self.add_result(Result(article, error=info), url, run=run)
-
-    def _add_batch(self, results: list[Result], run: Run | None) -> list[AddStatus]:
-        plans, superseded = self._plan(results)
-        new = [p for p in plans if p.status != AddStatus.DUPLICATE]
-        if not new:
-            return [p.status for p in plans]
-        ok = [p for p in new if p.result.error is None]
-        ids = self._next_ids(len(new), sum(len(p.result.actors) for p in ok), sum(len(p.result.events) for p in ok))
-        for plan, pk in zip(new, ids["article_ids"]):
-            plan.pk = pk
-        if superseded:
-            marks = ", ".join("?" * len(superseded))
-            self._con.execute(f"UPDATE articles SET current = false WHERE id IN ({marks})", superseded)
-            self._con.execute(f"UPDATE events SET current = false WHERE article_id IN ({marks})", superseded)
-        self._write(new, ids, run)
-        return [p.status for p in plans]
-
-    def _plan(self, results: list[Result]) -> tuple[list["_Plan"], list[int]]:
-        """Decide, before writing, what each result is (duplicate, new, new version, rejection) and which
-        stored articles the new versions supersede."""
-        keys = [(r.article.url or "", rec.result_hash(r)) for r in results]
-        urls = sorted({r.article.url for r in results if r.article.url})
-        # one query for both questions: which (url, hash) pairs are stored, and what each URL holds
-        found = self._con.execute(
-            "SELECT url_key, content_hash, NULL, NULL, NULL, NULL, NULL FROM articles "
-            "WHERE content_hash = ANY(?::VARCHAR[]) UNION ALL "
-            "SELECT NULL, NULL, id, url, status, current, version FROM articles WHERE url = ANY(?::VARCHAR[]) "
-            "ORDER BY 3 NULLS FIRST", [[h for _, h in keys], urls]).fetchall()
-        seen = {(uk, h) for uk, h, *_ in found if h is not None}
-        state: dict[str, _UrlState] = {}
-        for *_, pk, url, status, current, version in found:
-            if pk is None:
-                continue
-            st = state.setdefault(url, _UrlState())
-            st.version = max(st.version, version)
-            if current:
-                st.current.append(pk)
-                st.has_ok |= status == "ok"
-        superseded: list[int] = []
-        plans = []
-        for result, key in zip(results, keys):
-            plan = _Plan(result, key)
-            plans.append(plan)
-            if key in seen:
-                plan.status = AddStatus.DUPLICATE
-                continue
-            seen.add(key)
-            ok = result.error is None
-            url = result.article.url
-            if url:  # versions are per URL; URL-less inputs with different texts are different articles
-                plan.version, plan.current = _version(state.setdefault(url, _UrlState()), plan, ok, superseded)
-            plan.status = (AddStatus.REJECTED if not ok else
-                           AddStatus.VERSION if plan.version > 1 else AddStatus.ADDED)
-        return plans, superseded
-
-    def _write(self, plans: list["_Plan"], ids: dict[str, list[int]], run: Run | None) -> None:
-        now, run_id = _now(), run.id if run else None
-        articles = []
-        for p in plans:
-            art, err = p.result.article, p.result.error
-            articles.append((p.pk, art.id, art.url, p.key[0], p.key[1], art.title, art.published, art.language,
-                             art.text, "ok" if err is None else "rejected", err.code if err else None,
-                             err.message if err else None, p.version, p.current, now, run_id))
-        self._insert("articles", rec.ARTICLE_COLUMNS, articles)
-        ok = [p for p in plans if p.result.error is None]
-        self._write_events(ok, self._write_records(ok, ids["actor_keys"]), ids["event_ids"])
-
-    def _write_records(self, plans: list["_Plan"], actor_keys: list[int]) -> list[rec.Keys]:
-        """Actors, their names, places, mentions, relations; returns each plan's actor keys."""
-        ids = iter(actor_keys)
-        keys = [{a.id: next(ids) for a in p.result.actors} for p in plans]
-        pairs = list(zip(plans, keys))
-        self._insert("actors", rec.ACTOR_COLUMNS, [row for p, k in pairs for row in rec.actor_rows(p.pk, p.result.actors, k)])
-        self._insert("actor_names", rec.NAME_COLUMNS, [row for p, k in pairs for row in rec.name_rows(p.result.actors, k)])
-        self._insert("places", rec.PLACE_COLUMNS, [row for p in plans for row in rec.place_rows(p.pk, p.result.places)])
-        self._insert("mentions", rec.MENTION_COLUMNS, [row for p in plans for row in rec.mention_rows(p.pk, p.result)])
-        self._insert("relations", rec.RELATION_COLUMNS,
-                     [row for p, k in pairs for row in rec.relation_rows(p.pk, p.result.relations, k)])
-        return keys
-
-    def _write_events(self, plans: list["_Plan"], keys: list[rec.Keys], event_ids: list[int]) -> None:
-        if not event_ids:
-            return
-        pks = iter(event_ids)
-        events, links = [], []
-        for p, k in zip(plans, keys):
-            places = {pl.id: pl for pl in p.result.places}
-            for seq, e in enumerate(p.result.events):
-                epk = next(pks)
-                events.append(rec.event_row(epk, p.pk, seq, e, places, p.current))
-                links.extend(rec.event_actor_rows(epk, e, k))
-        self._insert("events", rec.EVENT_COLUMNS, events)
-        self._insert("event_actors", rec.EVENT_ACTOR_COLUMNS, links)
-
-    def _next_ids(self, articles: int, actors: int, events: int) -> dict[str, list[int]]:
-        """Ids from the three sequences in one statement (each statement costs about a millisecond)."""
-        wanted = {"article_ids": articles, "actor_keys": actors, "event_ids": events}
-        cols = ", ".join(f"(SELECT list(nextval('{seq}')) FROM range({int(n)}))" for seq, n in wanted.items())
-        row = self._con.execute(f"SELECT {cols}").fetchone()
-        return {seq: sorted(values or []) for seq, values in zip(wanted, row)}
-
-    def _insert(self, table: str, columns: Sequence[str], rows: Iterable[tuple]) -> None:
-        """One multi-row INSERT (far faster in DuckDB than executemany for a handful of rows)."""
-        rows = list(rows)
-        if not rows:
-            return
-        one = "(" + ", ".join("?" * len(columns)) + ")"
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES " + ", ".join([one] * len(rows))
-        self._con.execute(sql, [v for row in rows for v in row])
 
     # ------------------------------------------------------------------ feed entries (warwire watch)
 
@@ -405,8 +271,9 @@ class Store:
         """The rows of events ``pks``, in that order. Five narrow queries, each filtering its table by key
         inside the scan, cost far less for a few scattered events than joining whole tables."""
         events = self._dicts("SELECT * FROM events WHERE pk = ANY(?::BIGINT[])", [pks])
-        links = self._con.execute("SELECT event_pk, actor_key, role FROM event_actors WHERE event_pk = ANY(?::BIGINT[]) "
-                                  "ORDER BY event_pk, role, position", [pks]).fetchall()
+        links = self._con.execute("SELECT event_pk, actor_key, role FROM event_actors "
+                                  "WHERE event_pk = ANY(?::BIGINT[]) ORDER BY event_pk, role, position",
+                                  [pks]).fetchall()
         keys = sorted({k for _, k, _ in links if k is not None})
         actors = {r.pop("key"): r for r in self._dicts(
             "SELECT key, id, name, canonical, kb_id, kind, country, acled_name FROM actors "
@@ -450,7 +317,7 @@ class Store:
         return remerge(self, **kwargs)
 
     def counts(self) -> dict[str, int]:
-        """Rows per table, current articles and events: what `warwire query` prints in its summary."""
+        """Rows per table, and how many articles were rejected."""
         tables = ("articles", "actors", "places", "relations", "events", "merged_events", "runs")
         out = {t: self._con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
         out["rejected"] = self._con.execute("SELECT count(*) FROM articles WHERE status = 'rejected'").fetchone()[0]
@@ -485,23 +352,6 @@ def _assemble(art: dict, rows: dict[str, list[dict]], keep_events: set[int] | No
     return Result(article, actors, places, relations, events)
 
 
-def _version(st: _UrlState, plan: _Plan, ok: bool, superseded: list[int]) -> tuple[int, bool]:
-    """The version number of a new article at a known URL and whether it is current."""
-    st.version += 1
-    if ok:  # the new text supersedes whatever was current at this URL, stored or earlier in the batch
-        for old in st.current:
-            if isinstance(old, _Plan):
-                old.current = False
-            else:
-                superseded.append(old)
-        st.current, st.has_ok = [plan], True
-        return st.version, True
-    if st.has_ok:  # a failed fetch does not hide the version that worked
-        return st.version, False
-    st.current.append(plan)
-    return st.version, True
-
-
 def _located(item: Result | tuple[Result, str | None]) -> Result:
     result, url = item if isinstance(item, tuple) else (item, None)
     if url is not None and url != result.article.url:
@@ -518,7 +368,7 @@ def _open_error(path: str, exc: duckdb.Error) -> StoreError:
     if "not a valid DuckDB database" in msg:
         return StoreError(f"Cannot open {path}: it is not a DuckDB database file. Pass --db with a warwire store "
                           f"or a new file name.")
-    return StoreError(f"Cannot open {path}: {msg}. Check the path and its permissions, or pass --db.")
+    return StoreError(f"Cannot open {path}: {msg.rstrip('.')}. Check the path and its permissions, or pass --db.")
 
 
 def _sql_path(path: str | Path) -> str:

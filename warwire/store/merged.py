@@ -18,6 +18,7 @@ from dataclasses import replace
 from ..resolve.merge import MergedEvent, merge
 from ..resolve.report import Report, report_from_result
 from .db import Run, Store
+from .write import insert
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +59,8 @@ def replace_merged(store: Store, merged: Iterable[MergedEvent], *, run: Run | No
     with store._transaction():
         store._con.execute("DELETE FROM merged_event_reports")
         store._con.execute("DELETE FROM merged_events")
-        store._insert("merged_events", MERGED_COLUMNS, rows)
-        store._insert("merged_event_reports", ("merged_id", "event_pk", "article_id"), links)
+        insert(store._con, "merged_events", MERGED_COLUMNS, rows)
+        insert(store._con, "merged_event_reports", ("merged_id", "event_pk", "article_id"), links)
 
 
 def _event_pks(store: Store) -> dict[tuple[int, str], int]:

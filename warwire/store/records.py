@@ -54,7 +54,8 @@ def name_key(name: str) -> str:
 
 def actor_rows(article_id: int, actors: tuple[Actor, ...], keys: Keys) -> Iterator[tuple]:
     for seq, a in enumerate(actors):
-        yield (article_id, a.id, keys[a.id], seq, a.name, a.canonical, a.kb_id, str(a.kind), a.country, a.acled_name, a.producer)
+        yield (article_id, a.id, keys[a.id], seq, a.name, a.canonical, a.kb_id, str(a.kind), a.country, a.acled_name,
+               a.producer)
 
 
 def place_rows(article_id: int, places: tuple[Place, ...]) -> Iterator[tuple]:
