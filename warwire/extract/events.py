@@ -108,7 +108,10 @@ class EventExtractor:
         for tok in doc:
             if tok.pos_ not in ("VERB", "NOUN", "PROPN") or tok.dep_ == "compound":
                 continue
-            if tok.i > 0 and doc[tok.i - 1].text in ("-", "–") and not doc[tok.i - 2].whitespace_:
+            if tok.i > 1 and doc[tok.i - 1].text in ("-", "–") and not doc[tok.i - 2].whitespace_:
+                joined = self._cue_text(doc[tok.i - 2].lower_ + tok.lower_, "NOUN")
+                if joined is not None:  # "shoot-out" is a shootout
+                    yield tok, joined
                 continue  # "Iran-backed", "so-called", "US-led": a modifier, not an event
             m = actors.tok.get(tok.i)
             if m is not None and not m.descriptive or tok.ent_type_ in ("DATE", "TIME"):
@@ -116,6 +119,9 @@ class EventExtractor:
             cue = self._cue(tok)
             if cue is not None:
                 yield tok, cue
+
+    def _cue_text(self, text: str, pos: str) -> Cue | None:
+        return next((c for c in self.lex.lookup(text, pos) if c.requires_dep is None), None)
 
     def _cue(self, tok: Token) -> Cue | None:
         lemma = tok.lemma_.lower()
@@ -649,10 +655,12 @@ class EventExtractor:
                 continue
             attached = any(a.i in governing for a in [e.root, *list(e.root.ancestors)[:2]])
             own = any(e.root.i in {t.i for t in trig.subtree} for trig in d.tokens)
-            scored.append(((own, attached, -abs(e.start - d.trig.i)), span, e))
+            # "until 26 March", "since December": a bound of something else, not the event's own date
+            bound = e.start > 0 and doc[e.start - 1].lower_ in ("until", "till", "since", "by", "from", "before")
+            scored.append(((not bound, own, attached, -abs(e.start - d.trig.i)), span, e))
         if not scored:  # dates the NER missed: "Around 21 February 2022 (as reported), ..."
             for a, b, span in timex.find_dates(sent.text, ctx.published):
-                scored.append(((False, False, -abs(a - (d.trig.idx - sent.start_char))), span, None))
+                scored.append(((True, False, False, -abs(a - (d.trig.idx - sent.start_char))), span, None))
         if d.since or d.aggregate is not None:
             rng = self._since(d, doc, ctx, scored)
             if rng is not None:
@@ -666,6 +674,9 @@ class EventExtractor:
             return TimeSpan(ctx.published, ctx.published, Precision.DAY, None)
         if ctx.last is not None:
             return ctx.last
+        earlier = _previous_date(doc, sent, ctx.published)
+        if earlier is not None:  # "On 28 January, ... He was shot dead.": the story's date carries on
+            return earlier
         if ctx.published:
             return TimeSpan(ctx.published, ctx.published, Precision.UNKNOWN, None)
         return None
@@ -721,6 +732,15 @@ def _distance(low: Token, high: Token) -> int:
     while t.i != high.i and t.head.i != t.i:
         t, n = t.head, n + 1
     return n
+
+
+def _previous_date(doc: Doc, sent, published) -> TimeSpan | None:
+    """The last day-precise date told before this sentence."""
+    for e in reversed([e for e in doc.ents if e.label_ == "DATE" and e.end <= sent.start]):
+        span = _resolve_ent(e, published)
+        if span is not None and span.precision == Precision.DAY:
+            return span
+    return None
 
 
 def _resolve_ent(e, published) -> TimeSpan | None:
