@@ -66,6 +66,16 @@ def _progress(enabled: bool):
         yield update
 
 
+def _quiet_dask() -> None:
+    """Dask logs its cluster's every step at INFO; show that only with -v."""
+    import logging
+
+    import distributed  # noqa: F401  (sets its loggers up on import; adjusted after)
+
+    if logging.getLogger().getEffectiveLevel() > logging.INFO:
+        logging.getLogger("distributed").setLevel(logging.WARNING)
+
+
 def _open_store(path: str):
     from .store import Store
 
@@ -101,6 +111,8 @@ def ingest(ctx, sources, db, workers, engine, scheduler, published) -> None:
     if missing:
         _fail(f"no such file or directory: {', '.join(missing)} (a SOURCE is a path or an http(s) URL).")
     workers = workers or default_workers()
+    if engine == "dask":
+        _quiet_dask()
     started = time.perf_counter()
     try:
         with _open_store(settings.db) as store, _progress(sys.stderr.isatty()) as on_progress:
@@ -129,36 +141,30 @@ def watch(ctx, feeds, every, db, workers, once) -> None:
     A FEED is an RSS/Atom URL or file. The store is opened only while a poll writes, so `warwire query`
     can read it between polls.
     """
-    from .ingest import Fetcher, make_engine, parse_interval, watch as run_watch
+    from .ingest import Fetcher, check_sources, make_engine, parse_interval, watch as run_watch
 
     settings = _settings(ctx, db)
     try:
         interval = parse_interval(every)
     except ValueError as exc:
         _fail(str(exc))
-    missing = [f for f in feeds if not f.lower().startswith(("http://", "https://")) and not _exists(f)]
+    missing = check_sources(feeds)
     if missing:
-        _fail(f"no such feed file: {', '.join(missing)}.")
+        _fail(f"no such feed file: {', '.join(missing)} (a FEED is a file or an http(s) URL).")
+    polls = []
+
     def report(n: int, counts) -> None:
+        polls.append(n)
         click.echo(f"{dt.datetime.now().isoformat(timespec='seconds')} poll {n}: {counts.summary()}")
 
     try:
         with Fetcher() as fetcher, make_engine(settings, workers) as engine:
-            total = run_watch(feeds, lambda: _open_store(settings.db), engine, every=interval, fetcher=fetcher,
-                              on_cycle=report, cycles=1 if once else None)
+            run_watch(feeds, lambda: _open_store(settings.db), engine, every=interval, fetcher=fetcher,
+                      on_cycle=report, cycles=1 if once else None)
     except KeyboardInterrupt:
-        click.echo("stopped. Every article stored so far is complete.", err=True)
-        return
+        click.echo(f"stopped after {len(polls)} poll(s). Every article stored so far is complete.", err=True)
     except WarwireError as exc:
         _fail(str(exc))
-    if not once:
-        click.echo(f"total: {total.summary()}")
-
-
-def _exists(path: str) -> bool:
-    from pathlib import Path
-
-    return Path(path).is_file()
 
 
 COMMANDS = [ingest, watch]

@@ -147,7 +147,8 @@ class EventExtractor:
         self._aggregate(d)
         if cue.weight < WEAK and not (d.sources or d.targets or d.mode or d.fatalities):
             return None  # a weak cue ("hit", "target") counts only with an actor, a means or a toll
-        if cue.weight < WEAK and d.type == EventType.ASSAULT and not (d.mode or d.fatalities or d.injured):
+        if cue.weight < WEAK and d.type == EventType.ASSAULT and d.frame.modality == Modality.ASSERTED and \
+                not (d.mode or d.fatalities or d.injured):
             return None  # "targeting 10 officials" with sanctions: violence needs a weapon or a victim toll
         return d
 

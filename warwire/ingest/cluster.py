@@ -16,6 +16,7 @@ import asyncio
 import logging
 import threading
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 from distributed import Client, LocalCluster, WorkerPlugin, as_completed, get_worker
 
@@ -35,7 +36,7 @@ _LOADING = threading.Lock()
 
 
 def _extractor_for(settings: Settings):
-    key = settings.digest()
+    key = replace(settings, db="").digest()   # the store path does not change what is extracted
     with _LOADING:
         if key not in _LOADED:
             from ..pipeline import Extractor
@@ -90,8 +91,11 @@ class DaskEngine:
             except (OSError, TimeoutError) as exc:
                 raise WarwireError(f"Cannot reach the Dask scheduler at {self.scheduler}: {exc}. Start it with "
                                    f"`dask scheduler` and check the address (tcp://HOST:8786).") from None
+        # one thread per worker: the parse is CPU-bound and holds the GIL. The status page binds a free
+        # loopback port, so a local run opens nothing to the network and never clashes with another.
+        where = {"host": "127.0.0.1"} if self.processes else {}   # in-process workers talk inproc://
         cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=self.processes,
-                               dashboard_address=None)
+                               dashboard_address="127.0.0.1:0", **where)
         self._owned.append(cluster)
         return Client(cluster)
 

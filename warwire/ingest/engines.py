@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
 from ..config import Settings
+from ..errors import WarwireError
 from ..types import Article, Result
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,8 @@ class InProcessEngine:
 
 
 # One Extractor per worker process, built by the pool's initializer and used by every batch that worker
-# runs: loading the pipeline takes seconds, so it must not happen per batch. Nothing else reads it.
+# runs: loading the pipeline takes seconds, so it must not happen per batch. Nothing else reads it. When
+# loading fails it holds the error instead, for the first batch to raise, so the parent learns why.
 _WORKER_EXTRACTOR = None
 
 
@@ -72,7 +74,10 @@ def _init_worker(settings: Settings, parent_pid: int) -> None:
     _exit_with_parent(parent_pid)
     from ..pipeline import Extractor
 
-    _WORKER_EXTRACTOR = Extractor(settings)
+    try:
+        _WORKER_EXTRACTOR = Extractor(settings)
+    except WarwireError as exc:
+        _WORKER_EXTRACTOR = exc
 
 
 def _exit_with_parent(parent_pid: int) -> None:
@@ -87,6 +92,8 @@ def _exit_with_parent(parent_pid: int) -> None:
 
 
 def _pool_extract(batch: Batch) -> Done:
+    if isinstance(_WORKER_EXTRACTOR, WarwireError):
+        raise _WORKER_EXTRACTOR
     return extract_batch(_WORKER_EXTRACTOR, batch)
 
 
@@ -104,9 +111,22 @@ class PoolEngine:
         return self
 
     def __exit__(self, exc_type, *exc) -> None:
-        interrupted = exc_type is not None
-        self._pool.shutdown(wait=not interrupted, cancel_futures=interrupted)
+        if exc_type is None:
+            self._pool.shutdown(wait=True)
+        else:
+            self._stop_now()
         self._pool = None
+
+    def _stop_now(self) -> None:
+        """On Ctrl-C or an error, end the workers at once instead of waiting for their batches: whatever
+        they were extracting was not stored and will be extracted again by the next run."""
+        terminate = getattr(self._pool, "terminate_workers", None)   # Python 3.14+
+        if terminate is not None:
+            terminate()
+        else:   # the same before 3.14; shutdown() forgets the processes, so end them first
+            for process in list((self._pool._processes or {}).values()):
+                process.terminate()
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
     def run(self, batches: Iterable[Batch]) -> Iterator[Done]:
         limit = self.workers * (1 + QUEUED_PER_WORKER)

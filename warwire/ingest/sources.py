@@ -44,7 +44,7 @@ class Located:
 
     @property
     def article(self) -> Article:
-        return self.item[0] if isinstance(self.item, tuple) else self.item
+        return _article(self.item)
 
     @property
     def error(self) -> InputError | None:
@@ -71,7 +71,12 @@ def discover(sources: Iterable[str], fetcher: Fetcher, published: dt.date | None
                 yield from _from_file(path, source, published)
         elif is_feed_path(Path(source)):
             path = str(Path(source).resolve())   # so ``watch`` knows the feed however its path is written
-            yield from _from_feed(path, lambda: load_feed(path, fetcher), fetcher, published, seen)
+            try:
+                feed = load_feed(path, fetcher)
+            except InputError as exc:
+                yield _failed(path, exc, published, url=None)
+                continue
+            yield from _entries(feed, path, fetcher, published, seen)
         else:
             yield from _from_file(Path(source), source, published)
 
@@ -89,43 +94,44 @@ def walk(root: Path) -> Iterator[Path]:
 
 def _from_file(path: Path, source: str, published: dt.date | None) -> Iterator[Located]:
     uri = path.resolve().as_uri()
-    if path.suffix.lower() == ".jsonl":
-        for item in read_jsonl(path, published):
-            art = item[0] if isinstance(item, tuple) else item
-            yield Located(item, art.url or f"{uri}#{art.id}", source)
-    else:
+    if path.suffix.lower() != ".jsonl":
         yield Located(read_file(path, published), uri, source)
+        return
+    for item in read_jsonl(path, published):
+        art = _article(item)
+        yield Located(item, art.url or f"{uri}#{art.id}", source)
 
 
 def _from_url(url: str, fetcher: Fetcher, published: dt.date | None, seen: SeenEntry | None) -> Iterator[Located]:
     try:
         page = fetcher.get(url)
-        if looks_like_feed(page.body, page.media_type):
-            feed = feed_from_page(page)
-        else:
-            yield Located(page_article(page, published, art_id=url, url=url), url, url)
-            return
+        feed = feed_from_page(page) if looks_like_feed(page.body, page.media_type) else None
+        article = None if feed else page_article(page, published, art_id=url, url=url)
     except InputError as exc:
-        yield Located((Article(url, "", published, None, url), exc), url, url)
+        yield _failed(url, exc, published, url=url)
         return
-    yield from _from_feed(url, lambda: feed, fetcher, published, seen)
+    if feed is None:
+        yield Located(article, url, url)
+    else:
+        yield from _entries(feed, url, fetcher, published, seen)
 
 
-def _from_feed(source: str, load: Callable[[], Feed], fetcher: Fetcher, published: dt.date | None,
-               seen: SeenEntry | None) -> Iterator[Located]:
-    try:
-        feed = load()
-    except InputError as exc:
-        yield Located((Article(source, "", published), exc), source if is_url(source) else None, source)
-        return
+def _entries(feed: Feed, source: str, fetcher: Fetcher, published: dt.date | None,
+             seen: SeenEntry | None) -> Iterator[Located]:
     if not feed.entries:
         log.warning("%s: the feed has no entries", source)
     for entry in feed.entries:
-        if seen is not None and seen(source, entry.key):
-            continue
-        item = entry_article(entry, fetcher, published)
-        art = item[0] if isinstance(item, tuple) else item
-        yield Located(item, entry.link or art.url, source, entry.key)
+        if seen is None or not seen(source, entry.key):
+            item = entry_article(entry, fetcher, published)
+            yield Located(item, entry.link or _article(item).url, source, entry.key)
+
+
+def _failed(source: str, exc: InputError, published: dt.date | None, url: str | None) -> Located:
+    return Located((Article(source, "", published, None, url), exc), url, source)
+
+
+def _article(item: Item) -> Article:
+    return item[0] if isinstance(item, tuple) else item
 
 
 __all__ = ["Located", "discover", "walk", "is_url", "check_sources", "DIR_SUFFIXES", "SeenEntry"]
