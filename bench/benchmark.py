@@ -1,0 +1,263 @@
+"""Ingest speed and memory, measured in one run on one corpus (not a test; takes a few minutes):
+
+    .venv/bin/python bench/benchmark.py [--articles 400] [--workers 2]
+
+It measures, on the same fictional articles (bench/corpus.py) written to a JSONL file:
+
+* bare spaCy ``nlp.pipe`` words/s of the pipeline warwire loads, in one process, with ``n_process=N``, and
+  in N independent processes each parsing its share (the ceiling for N extraction workers);
+* end-to-end ingest words/s (read, extract, write to a DuckDB store) with 1 worker and with N workers,
+  engines already loaded (their start-up time is printed apart), and the N-worker speed-up;
+* the alternative to the worker pool: the parse with ``nlp.pipe(n_process=N)``, the extraction and the
+  store writes in the parent process, to show which one uses the cores better here;
+* the peak resident memory of each process doing extraction (psutil, sampled every 0.1 s);
+* besides wall-clock words/s, words per CPU-second of all processes involved, which other work on the
+  machine does not skew.
+
+Words are whitespace-separated tokens of the article text, counted the same way everywhere.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from corpus import fictional_articles  # noqa: E402
+
+from warwire.config import Settings  # noqa: E402
+from warwire.ingest import Fetcher, discover, ingest_located, make_engine  # noqa: E402
+
+
+class PeakRss:
+    """Samples the resident memory of this process and its children; keeps the peak per process."""
+
+    def __init__(self, interval: float = 0.1):
+        import psutil
+
+        self.me = psutil.Process()
+        self.peaks: dict[int, int] = {}
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import psutil
+
+        while not self._stop.is_set():
+            for proc in [self.me, *self.me.children(recursive=True)]:
+                try:
+                    rss = proc.memory_info().rss
+                except psutil.Error:
+                    continue
+                self.peaks[proc.pid] = max(self.peaks.get(proc.pid, 0), rss)
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> "PeakRss":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def parent_mb(self) -> float:
+        return self.peaks.get(self.me.pid, 0) / 2**20
+
+    def children_mb(self) -> list[float]:
+        return sorted((v / 2**20 for pid, v in self.peaks.items() if pid != self.me.pid), reverse=True)
+
+
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process and all its children, finished or running."""
+    import psutil
+
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    for child in psutil.Process().children(recursive=True):
+        try:
+            times = child.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+
+@contextmanager
+def timed():
+    """Wall-clock seconds ("s") and CPU seconds of every process involved ("cpu") of the block."""
+    box = {}
+    start, cpu = time.perf_counter(), cpu_seconds()
+    yield box
+    box["s"] = time.perf_counter() - start
+    box["cpu"] = cpu_seconds() - cpu
+
+
+def words_of(texts) -> int:
+    return sum(len(t.split()) for t in texts)
+
+
+def bare_parse(settings: Settings, texts: list[str], n_process: int) -> float:
+    from warwire.nlp import load_pipeline
+
+    nlp = load_pipeline(settings.model)
+    list(nlp.pipe(texts[:20]))   # warm up
+    with timed() as t:
+        for _ in nlp.pipe(texts, batch_size=settings.batch_size, n_process=n_process):
+            pass
+    return rates(words_of(texts), t)
+
+
+_NLP = None   # the pipeline of one bare-parse worker process
+
+
+def _load_nlp(model: str) -> None:
+    global _NLP
+    from warwire.nlp import load_pipeline
+
+    _NLP = load_pipeline(model)
+
+
+def _parse(texts: list[str], batch_size: int) -> int:
+    for _ in _NLP.pipe(texts, batch_size=batch_size):
+        pass
+    return len(texts)
+
+
+def bare_parse_processes(settings: Settings, texts: list[str], n: int) -> dict:
+    """The bare parse in ``n`` independent processes (each its own chunks): what the pool could reach if
+    extraction and storing cost nothing."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = [texts[i:i + 8] for i in range(0, len(texts), 8)]
+    with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"), initializer=_load_nlp,
+                             initargs=(settings.model,)) as pool:
+        list(pool.map(_parse, [texts[:8]] * n * 2, [settings.batch_size] * n * 2))   # load every worker
+        with timed() as t:
+            list(pool.map(_parse, chunks, [settings.batch_size] * len(chunks)))
+    return rates(words_of(texts), t)
+
+
+def extract_only(settings: Settings, articles) -> dict:
+    from warwire.pipeline import Extractor
+
+    extractor = Extractor(settings)
+    list(extractor.extract_many(articles[:10]))
+    with timed() as t:
+        for _ in extractor.extract_many(articles):
+            pass
+    return rates(words_of(a.text for a in articles), t)
+
+
+def pipe_then_extract(settings: Settings, articles, n_process: int, db: Path) -> dict:
+    """The n_process alternative: children parse, the parent runs the extraction stages and the store writes."""
+    from warwire.pipeline import Extractor
+    from warwire.store import Store
+
+    extractor = Extractor(settings)
+    texts = [a.text for a in articles]
+    with Store.open(str(db)) as store, timed() as t:
+        docs = extractor.nlp.pipe(texts, batch_size=settings.batch_size, n_process=n_process)
+        for doc, article in zip(docs, articles):
+            store.add_result(extractor._process(doc, article))   # private, on purpose: the stages after the parse
+    return rates(words_of(texts), t)
+
+
+def rates(words: int, t: dict) -> dict:
+    return {"wps": words / t["s"], "wpcpu": words / t["cpu"]}
+
+
+def end_to_end(settings: Settings, corpus: Path, warm: Path, workers: int, db: Path) -> dict:
+    """Ingest ``corpus`` into a fresh store with an engine already warmed up (workers loaded) on ``warm``."""
+    from warwire.store import Store
+
+    with PeakRss() as rss, Fetcher() as fetcher:
+        started = time.perf_counter()
+        with make_engine(settings, workers) as engine:
+            with Store.open(str(db)) as store:
+                ingest_located(discover([str(warm)], fetcher), store, engine)
+            startup = time.perf_counter() - started
+            with Store.open(str(db)) as store, timed() as t:
+                counts = ingest_located(discover([str(corpus)], fetcher), store, engine)
+    return {**rates(counts.words, t), "aps": counts.total / t["s"], "added": counts.added, "startup": startup,
+            "parent_mb": rss.parent_mb(), "workers_mb": rss.children_mb()[:workers]}
+
+
+def write_jsonl(path: Path, articles) -> None:
+    with path.open("w") as fh:
+        for a in articles:
+            fh.write(json.dumps({"id": a.id, "text": a.text, "published": a.published.isoformat(),
+                                 "title": a.title}) + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=400)
+    parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
+    parser.add_argument("--repeat", type=int, default=1, help="run each measure this often, keep the fastest")
+    args = parser.parse_args()
+    n = args.workers
+    settings = Settings()
+    articles = list(fictional_articles(args.articles, seed=7))
+    texts = [a.text for a in articles]
+    print(f"corpus: {len(articles)} fictional articles, {words_of(texts):,} words; {os.cpu_count()} cores; "
+          f"load average before: {os.getloadavg()[0]:.2f}", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        write_jsonl(tmp / "corpus.jsonl", articles)
+        write_jsonl(tmp / "warm.jsonl", fictional_articles(24, seed=99))
+        dbs = (tmp / f"run{i}.duckdb" for i in range(10**6))   # a fresh store for every run
+
+        def best(measure) -> dict:
+            """The fastest of --repeat runs: other work on the machine only ever slows a run down."""
+            return max((measure() for _ in range(args.repeat)), key=lambda r: r["wps"])
+
+        corpus, warm = tmp / "corpus.jsonl", tmp / "warm.jsonl"
+        # the pool first, while this process holds no pipeline, so the parent's memory is the runner's own
+        many = best(lambda: end_to_end(settings, corpus, warm, n, next(dbs)))
+        one = best(lambda: end_to_end(settings, corpus, warm, 1, next(dbs)))
+        bare1 = best(lambda: bare_parse(settings, texts, 1))
+        bare_n = best(lambda: bare_parse(settings, texts, n))
+        bare_procs = best(lambda: bare_parse_processes(settings, texts, n))
+        only = best(lambda: extract_only(settings, articles))
+        alt = best(lambda: pipe_then_extract(settings, articles, n, next(dbs)))
+    per_worker = ", ".join(f"{mb:,.0f}" for mb in many["workers_mb"])
+    rows = [("bare spaCy nlp.pipe, 1 process", bare1, ""),
+            (f"bare spaCy nlp.pipe, n_process={n}", bare_n, ""),
+            (f"bare spaCy nlp.pipe in {n} independent processes", bare_procs, "the pool's ceiling"),
+            ("extraction alone (Extractor.extract_many), 1 process", only, "no reading, no store"),
+            ("end-to-end ingest, 1 worker (in-process)", one,
+             f"{one['aps']:.1f} articles/s; peak RSS {one['parent_mb']:,.0f} MB; start-up {one['startup']:.1f}s"),
+            (f"end-to-end ingest, {n} worker processes", many,
+             f"{many['aps']:.1f} articles/s; peak RSS per worker {per_worker} MB, parent "
+             f"{many['parent_mb']:,.0f} MB; start-up {many['startup']:.1f}s"),
+            (f"alternative: nlp.pipe(n_process={n}), extract+store in parent", alt, "not used")]
+    print()
+    print(f"{'measure':<58} {'words/s':>9} {'words/CPU-s':>12}  notes")
+    for name, r, note in rows:
+        print(f"{name:<58} {r['wps']:>9,.0f} {r['wpcpu']:>12,.0f}  {note}")
+    print()
+    print(f"end-to-end / bare parse, 1 worker vs 1 process:            {one['wps'] / bare1['wps']:.2f}")
+    print(f"end-to-end / bare parse, {n} workers vs n_process={n}:         {many['wps'] / bare_n['wps']:.2f}")
+    print(f"end-to-end / bare parse, {n} workers vs {n} processes:          {many['wps'] / bare_procs['wps']:.2f}")
+    print(f"end-to-end / bare parse per CPU-second (load-independent): {one['wpcpu'] / bare1['wpcpu']:.2f}")
+    print(f"end-to-end / extraction alone, 1 process (reading+store): {one['wps'] / only['wps']:.2f}")
+    print(f"{n}-worker speed-up over 1 worker, end-to-end:             {many['wps'] / one['wps']:.2f}x")
+    print(f"worker pool vs nlp.pipe(n_process={n}) + parent extraction: {many['wps'] / alt['wps']:.2f}x")
+    print(f"load average after: {os.getloadavg()[0]:.2f}. Wall-clock figures need an otherwise idle machine; "
+          f"words/CPU-s do not.")
+
+
+if __name__ == "__main__":
+    main()
