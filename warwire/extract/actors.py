@@ -222,8 +222,8 @@ class ActorFinder:
                 return
             if sf.role == "demonym":
                 return  # an attribute ("Iraqi armed group"): events may still read it as a source
-            if _inside_longer_place(span):
-                return  # "Mexico" in "New Mexico"
+            if _inside_longer_place(span) or _dateline(span):
+                return  # "Mexico" in "New Mexico"; "MOGADISHU -" opening a report is where it was filed
             if self._is_locative(span) or sf.role == "capital" and not _acts(span):
                 idx.place_tokens.update(range(span.start, span.end))
                 return
@@ -301,7 +301,7 @@ class ActorFinder:
             if any(i in idx.tok for i in range(ent.start, ent.end)):
                 continue
             ent = _trim(ent)
-            if ent is None:
+            if ent is None or _dateline(ent):
                 continue
             if ent.label_ == "PERSON" and ent[-1].lower_ in ORG_HEADS:
                 ent = SpacySpan(doc, ent.start, ent.end, label="ORG")  # "the X Brigade" is no person
@@ -410,6 +410,13 @@ PLACE_NOUNS = frozenset({"area", "district", "neighborhood", "neighbourhood", "q
                          "governorate", "county", "municipality", "locality", "valley", "island", "border",
                          "countryside", "outskirts", "highway", "crossing", "checkpoint", "state", "commune",
                          "base", "airbase", "airport", "air", "camp", "oblast", "raion", "township"})
+
+
+def _dateline(span: SpacySpan) -> bool:
+    doc = span.doc
+    at_start = span.start == 0 or "\n" in doc[span.start - 1].text + doc[span.start - 1].whitespace_
+    nxt = doc[span.end].text if span.end < len(doc) else ""
+    return at_start and span.text.isupper() and nxt in ("-", "–", "—", ",", "(", ":")
 
 
 def _inside_longer_place(span: SpacySpan) -> bool:

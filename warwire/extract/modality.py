@@ -81,7 +81,7 @@ class ModalityReader:
                 tok = head
                 continue
             lemma = head.lemma_.lower()
-            if head.pos_ in ("VERB", "AUX", "NOUN"):
+            if head.pos_ in ("VERB", "AUX", "NOUN") or head.pos_ == "ADJ" and head.lemma_.lower() in self.plan:
                 if self.negated(head) and head.pos_ != "NOUN":
                     return Frame(Modality.NEGATED, head)
                 if any(c.dep_ == "mark" and c.lower_ in self.hyp_marks for c in head.children):
