@@ -201,60 +201,67 @@ def write_jsonl(path: Path, articles) -> None:
                                  "title": a.title}) + "\n")
 
 
+def measure_all(articles, n: int, repeat: int) -> dict[str, dict]:
+    """Every measure on the same articles; each the fastest of ``repeat`` runs (other work on the machine
+    only ever slows a run down)."""
+    settings = Settings()
+    texts = [a.text for a in articles]
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        corpus, warm = tmp / "corpus.jsonl", tmp / "warm.jsonl"
+        write_jsonl(corpus, articles)
+        write_jsonl(warm, fictional_articles(24, seed=99))
+        dbs = (tmp / f"run{i}.duckdb" for i in range(10**6))   # a fresh store for every run
+        measures = {   # the pool first, while this process holds no pipeline: its parent memory is its own
+            "many": lambda: end_to_end(settings, corpus, warm, n, next(dbs)),
+            "one": lambda: end_to_end(settings, corpus, warm, 1, next(dbs)),
+            "bare1": lambda: bare_parse(settings, texts, 1),
+            "bare_n": lambda: bare_parse(settings, texts, n),
+            "bare_procs": lambda: bare_parse_processes(settings, texts, n),
+            "only": lambda: extract_only(settings, articles),
+            "alt": lambda: pipe_then_extract(settings, articles, n, next(dbs)),
+        }
+        return {name: max((run() for _ in range(repeat)), key=lambda r: r["wps"]) for name, run in measures.items()}
+
+
+def print_table(r: dict[str, dict], n: int) -> None:
+    one, many = r["one"], r["many"]
+    per_worker = ", ".join(f"{mb:,.0f}" for mb in many["workers_mb"])
+    rows = [("bare spaCy nlp.pipe, 1 process", "bare1", ""),
+            (f"bare spaCy nlp.pipe, n_process={n}", "bare_n", ""),
+            (f"bare spaCy nlp.pipe in {n} independent processes", "bare_procs", "the pool's ceiling"),
+            ("extraction alone (Extractor.extract_many), 1 process", "only", "no reading, no store"),
+            ("end-to-end ingest, 1 worker (in-process)", "one",
+             f"{one['aps']:.1f} articles/s; peak RSS {one['parent_mb']:,.0f} MB; start-up {one['startup']:.1f}s"),
+            (f"end-to-end ingest, {n} worker processes", "many",
+             f"{many['aps']:.1f} articles/s; peak RSS per worker {per_worker} MB, parent "
+             f"{many['parent_mb']:,.0f} MB; start-up {many['startup']:.1f}s"),
+            (f"alternative: nlp.pipe(n_process={n}), extract+store in parent", "alt", "not used")]
+    print(f"\n{'measure':<58} {'words/s':>9} {'words/CPU-s':>12}  notes")
+    for label, key, note in rows:
+        print(f"{label:<58} {r[key]['wps']:>9,.0f} {r[key]['wpcpu']:>12,.0f}  {note}")
+    ratios = [("end-to-end / bare parse, 1 worker vs 1 process", one["wps"] / r["bare1"]["wps"], ""),
+              (f"end-to-end / bare parse, {n} workers vs n_process={n}", many["wps"] / r["bare_n"]["wps"], ""),
+              (f"end-to-end / bare parse, {n} workers vs {n} processes", many["wps"] / r["bare_procs"]["wps"], ""),
+              ("end-to-end / bare parse per CPU-second, 1 worker", one["wpcpu"] / r["bare1"]["wpcpu"], ""),
+              ("end-to-end / extraction alone, 1 process", one["wps"] / r["only"]["wps"], ""),
+              (f"{n}-worker speed-up over 1 worker, end-to-end", many["wps"] / one["wps"], "x"),
+              (f"worker pool vs nlp.pipe(n_process={n}) + extraction in parent", many["wps"] / r["alt"]["wps"], "x")]
+    print()
+    for label, value, unit in ratios:
+        print(f"{label:<62} {value:.2f}{unit}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=400)
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--repeat", type=int, default=1, help="run each measure this often, keep the fastest")
     args = parser.parse_args()
-    n = args.workers
-    settings = Settings()
     articles = list(fictional_articles(args.articles, seed=7))
-    texts = [a.text for a in articles]
-    print(f"corpus: {len(articles)} fictional articles, {words_of(texts):,} words; {os.cpu_count()} cores; "
-          f"load average before: {os.getloadavg()[0]:.2f}", flush=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        write_jsonl(tmp / "corpus.jsonl", articles)
-        write_jsonl(tmp / "warm.jsonl", fictional_articles(24, seed=99))
-        dbs = (tmp / f"run{i}.duckdb" for i in range(10**6))   # a fresh store for every run
-
-        def best(measure) -> dict:
-            """The fastest of --repeat runs: other work on the machine only ever slows a run down."""
-            return max((measure() for _ in range(args.repeat)), key=lambda r: r["wps"])
-
-        corpus, warm = tmp / "corpus.jsonl", tmp / "warm.jsonl"
-        # the pool first, while this process holds no pipeline, so the parent's memory is the runner's own
-        many = best(lambda: end_to_end(settings, corpus, warm, n, next(dbs)))
-        one = best(lambda: end_to_end(settings, corpus, warm, 1, next(dbs)))
-        bare1 = best(lambda: bare_parse(settings, texts, 1))
-        bare_n = best(lambda: bare_parse(settings, texts, n))
-        bare_procs = best(lambda: bare_parse_processes(settings, texts, n))
-        only = best(lambda: extract_only(settings, articles))
-        alt = best(lambda: pipe_then_extract(settings, articles, n, next(dbs)))
-    per_worker = ", ".join(f"{mb:,.0f}" for mb in many["workers_mb"])
-    rows = [("bare spaCy nlp.pipe, 1 process", bare1, ""),
-            (f"bare spaCy nlp.pipe, n_process={n}", bare_n, ""),
-            (f"bare spaCy nlp.pipe in {n} independent processes", bare_procs, "the pool's ceiling"),
-            ("extraction alone (Extractor.extract_many), 1 process", only, "no reading, no store"),
-            ("end-to-end ingest, 1 worker (in-process)", one,
-             f"{one['aps']:.1f} articles/s; peak RSS {one['parent_mb']:,.0f} MB; start-up {one['startup']:.1f}s"),
-            (f"end-to-end ingest, {n} worker processes", many,
-             f"{many['aps']:.1f} articles/s; peak RSS per worker {per_worker} MB, parent "
-             f"{many['parent_mb']:,.0f} MB; start-up {many['startup']:.1f}s"),
-            (f"alternative: nlp.pipe(n_process={n}), extract+store in parent", alt, "not used")]
-    print()
-    print(f"{'measure':<58} {'words/s':>9} {'words/CPU-s':>12}  notes")
-    for name, r, note in rows:
-        print(f"{name:<58} {r['wps']:>9,.0f} {r['wpcpu']:>12,.0f}  {note}")
-    print()
-    print(f"end-to-end / bare parse, 1 worker vs 1 process:            {one['wps'] / bare1['wps']:.2f}")
-    print(f"end-to-end / bare parse, {n} workers vs n_process={n}:         {many['wps'] / bare_n['wps']:.2f}")
-    print(f"end-to-end / bare parse, {n} workers vs {n} processes:          {many['wps'] / bare_procs['wps']:.2f}")
-    print(f"end-to-end / bare parse per CPU-second (load-independent): {one['wpcpu'] / bare1['wpcpu']:.2f}")
-    print(f"end-to-end / extraction alone, 1 process (reading+store): {one['wps'] / only['wps']:.2f}")
-    print(f"{n}-worker speed-up over 1 worker, end-to-end:             {many['wps'] / one['wps']:.2f}x")
-    print(f"worker pool vs nlp.pipe(n_process={n}) + parent extraction: {many['wps'] / alt['wps']:.2f}x")
+    print(f"corpus: {len(articles)} fictional articles, {words_of(a.text for a in articles):,} words; "
+          f"{os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.2f}", flush=True)
+    print_table(measure_all(articles, args.workers, args.repeat), args.workers)
     print(f"load average after: {os.getloadavg()[0]:.2f}. Wall-clock figures need an otherwise idle machine; "
           f"words/CPU-s do not.")
 

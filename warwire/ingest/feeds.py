@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import feedparser
@@ -123,7 +123,7 @@ def entry_article(entry: FeedEntry, fetcher: Fetcher, published: dt.date | None 
     except InputError as exc:
         return stub, exc
     if article.title is None and entry.title:
-        article = Article(article.id, article.text, article.published, entry.title, article.url)
+        article = replace(article, title=entry.title)
     return article
 
 
@@ -134,8 +134,7 @@ def page_article(page: Page, published: dt.date | None, *, art_id: str | None = 
     url = url or page.url
     text = page.text()
     if page.media_type in TEXT_TYPES:
-        article = _as_article(read_text(text, art_id, published))
-        return Article(article.id, article.text, article.published, article.title, url)
+        return replace(_as_article(read_text(text, art_id, published)), url=url)
     return html_to_article(text, art_id, published, url=url)
 
 

@@ -10,6 +10,7 @@ the run goes on. Tests pass ``transport=httpx.MockTransport(...)`` or point at a
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 
 import httpx
@@ -65,7 +66,14 @@ class Page:
         return out
 
 
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
 def decode_body(body: bytes, charset: str | None, name: str) -> str:
+    """Decode with the charset the server declared, else the page's <meta charset>, else UTF-8."""
+    if charset is None:
+        match = _META_CHARSET.search(body[:4096])
+        charset = match.group(1).decode("ascii").lower() if match else None
     if charset and charset.replace("-", "").replace("_", "") not in ("utf8", "usascii", "ascii"):
         try:
             return body.decode(charset)

@@ -86,6 +86,13 @@ def test_declared_charset_is_used(site):
         assert fetcher.get(url).text() == "Café talks in Bamako"
 
 
+def test_meta_charset_is_used_when_the_server_declares_none(site):
+    page = '<html><head><meta charset="windows-1252"></head><body><p>Caf\u00e9 talks \u2013 Bamako</p></body></html>'
+    url = site.add("/cp1252.html", page.encode("cp1252"), "text/html")
+    with Fetcher() as fetcher:
+        assert "Café talks – Bamako" in fetcher.get(url).text()
+
+
 def test_injected_client_is_used_and_left_open():
     seen = []
     client = httpx.Client(transport=httpx.MockTransport(
