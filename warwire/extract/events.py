@@ -837,12 +837,12 @@ def _sentence_span(doc: Doc, sent) -> Span:
 
 
 def _body_start(doc: Doc) -> int:
-    """Character offset where the body starts: a leading headline line (no final stop, followed by a
-    blank line) tells the story again in short and is not coded as events of its own."""
+    """Character offset where the body starts: a leading headline line (short, no final stop, more text
+    after it) tells the story again in short and is not coded as events of its own."""
     text = doc.text
-    cut = text.find("\n\n")
-    if 0 < cut < 300:
+    cut = text.find("\n")
+    if 0 < cut < 200 and text[cut:].strip():
         head = text[:cut].strip()
-        if head and head[-1] not in ".!?\"”'" and "\n" not in head:
+        if head and head[-1] not in ".!?\"”'" and len(head.split()) >= 3:
             return cut
     return 0
