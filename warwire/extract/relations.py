@@ -11,25 +11,14 @@ from ..types import Relation, Span, TieType
 from .actors import AMention, ActorFinder, ActorIndex
 
 PRODUCER = "warwire.relations.rules.v1"
-BACKING = {"backed": TieType.BACKED_BY, "back": TieType.BACKED_BY, "supported": TieType.BACKED_BY,
-           "sponsored": TieType.BACKED_BY, "funded": TieType.BACKED_BY, "armed": TieType.BACKED_BY,
-           "allied": TieType.ALLIED_WITH, "aligned": TieType.ALLIED_WITH, "affiliated": TieType.MEMBER_OF,
-           "linked": None, "led": None}
-LEADER_NOUNS = frozenset({"leader", "commander", "chief", "head", "founder", "emir", "chairman", "boss",
-                          "secretary-general", "ringleader", "co-founder", "warlord", "general"})
-MEMBER_NOUNS = {"faction": TieType.MEMBER_OF, "factions": TieType.MEMBER_OF, "member": TieType.MEMBER_OF,
-                "members": TieType.MEMBER_OF, "group": TieType.MEMBER_OF, "groups": TieType.MEMBER_OF,
-                "affiliate": TieType.MEMBER_OF, "branch": TieType.PART_OF, "unit": TieType.PART_OF,
-                "wing": TieType.PART_OF, "arm": TieType.PART_OF, "division": TieType.PART_OF,
-                "brigade": TieType.PART_OF, "militias": TieType.MEMBER_OF, "part": TieType.MEMBER_OF,
-                "ally": TieType.ALLIED_WITH, "allies": TieType.ALLIED_WITH, "proxy": TieType.BACKED_BY,
-                "proxies": TieType.BACKED_BY, "rival": TieType.OPPOSES, "rivals": TieType.OPPOSES}
-
-
 class RelationFinder:
-    def __init__(self, kb: ActorKB, finder: ActorFinder):
+    def __init__(self, kb: ActorKB, finder: ActorFinder, cues: dict):
         self.kb = kb
         self.finder = finder
+        tie = lambda v: TieType(v) if v else None  # noqa: E731
+        self.backing = {str(k).lower(): tie(v) for k, v in (cues.get("backing") or {}).items()}
+        self.leader_nouns = frozenset(str(w).lower() for w in cues.get("leader_nouns") or ())
+        self.member_nouns = {str(k).lower(): TieType(v) for k, v in (cues.get("member_nouns") or {}).items()}
 
     def find(self, doc: Doc, actors: ActorIndex) -> list[Relation]:
         """Relations between actor keys (the pipeline swaps keys for actor ids)."""
@@ -43,19 +32,19 @@ class RelationFinder:
     def _candidates(self, doc: Doc, actors: ActorIndex):
         for tok in doc:
             low = tok.lower_
-            if low in BACKING and tok.i >= 2 and doc[tok.i - 1].text in ("-", "–"):
+            if low in self.backing and tok.i >= 2 and doc[tok.i - 1].text in ("-", "–"):
                 yield from self._hyphen_backing(doc, tok, actors)
             elif low in ("backed", "supported", "sponsored", "funded") and tok.dep_ in ("acl", "amod", "ROOT", "relcl"):
                 yield from self._backed_by(tok, actors)
-            if low in LEADER_NOUNS and tok.pos_ == "NOUN":
+            if low in self.leader_nouns and tok.pos_ == "NOUN":
                 yield from self._leader(doc, tok, actors)
-            if low in MEMBER_NOUNS and tok.pos_ == "NOUN":
+            if low in self.member_nouns and tok.pos_ == "NOUN":
                 yield from self._member(tok, actors)
 
     # ---------------------------------------------------------------- backing
 
     def _hyphen_backing(self, doc: Doc, tok: Token, actors: ActorIndex):
-        tie = BACKING[tok.lower_]
+        tie = self.backing[tok.lower_]
         if tie is None:
             return
         patron_tok = doc[tok.i - 2]
@@ -174,7 +163,7 @@ class RelationFinder:
     # ---------------------------------------------------------------- membership
 
     def _member(self, tok: Token, actors: ActorIndex):
-        tie = MEMBER_NOUNS[tok.lower_]
+        tie = self.member_nouns[tok.lower_]
         whole = None
         preps = list(tok.children)
         if tok.dep_ == "conj":  # "X and other factions in Y": the parser may hang "in Y" on X

@@ -54,6 +54,7 @@ class Lexicon:
     acled: dict = field(default_factory=dict)
     conflicts: tuple[Conflict, ...] = ()
     negative: frozenset[str] = frozenset()
+    relations: dict = field(default_factory=dict)
 
     def frame(self, name: str) -> frozenset[str]:
         return self.frames.get(name, frozenset())
@@ -71,6 +72,7 @@ class Lexicon:
         lex.frames = {k: frozenset(str(x).lower() for x in v) for k, v in frames.items()}
         lex.quantities = read_yaml(base / "quantities.yaml") or {}
         lex.acled = read_yaml(base / "acled.yaml") or {}
+        lex.relations = read_yaml(base / "relations.yaml") or {}
         lex.conflicts = tuple(
             Conflict(c["name"], _date(c["start"]), tuple(frozenset(str(w).lower() for w in ws) for ws in c["words"]))
             for c in read_yaml(base / "conflicts.yaml") or [])
