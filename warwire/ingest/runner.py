@@ -130,9 +130,12 @@ def ingest_located(found: Iterable[Located], store, engine, on_progress: Progres
             yield batch
 
     for finished in engine.run(batches()):
-        for key, result in finished:
-            loc = waiting.pop(key)
-            outcome = write(result, loc.url)
+        # one transaction per finished batch: a killed run loses the whole batch or none of it, and a
+        # restart extracts it again, so every article is still stored exactly once
+        located = [waiting.pop(key) for key, _ in finished]
+        outcomes = _store_many(store, [(result, loc.url) for (_, result), loc in zip(finished, located)],
+                               counts=counts, run=run)
+        for (_, result), loc, outcome in zip(finished, located, outcomes):
             if result.error is None:
                 counts.words += len(loc.article.text.split())
             done(loc, outcome)
@@ -156,6 +159,19 @@ def _in_flight(loc: Located, waiting: dict[int, Located]) -> bool:
     # The same article twice in one run: the second copy is not extracted and counts as a duplicate.
     # Linear, but ``waiting`` holds only the few batches in flight.
     return any(w.url == loc.url and w.article.text == loc.article.text for w in waiting.values())
+
+
+def _store_many(store, items: list[tuple[Result, str | None]], *, counts: IngestCounts, run) -> list[str]:
+    outcomes = store.add_results(items, run=run)
+    out = []
+    for (result, _), outcome in zip(items, outcomes):
+        if result.error is not None:
+            counts.rejected[result.error.code] += 1
+            out.append("rejected")
+            continue
+        counts.count(outcome)
+        out.append(outcome)
+    return out
 
 
 def _store(store, result: Result, url: str | None, *, counts: IngestCounts, run) -> str:

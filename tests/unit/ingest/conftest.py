@@ -170,6 +170,10 @@ class MemoryStore:
             self.urls.add(key[0])
         return outcome
 
+    def add_results(self, items, run=None) -> list[str]:
+        """All or nothing, as the real store's one transaction."""
+        return [self.add_result(result, url, run=run) for result, url in items]
+
     def seen_entry(self, feed: str, key: str) -> bool:
         return (feed, key) in self.entries
 
