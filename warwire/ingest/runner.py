@@ -4,8 +4,9 @@ stores each article exactly once.
     counts = ingest(["news/", "https://example.org/world.rss"], settings, store, workers=2)
     print(counts.summary())
 
-How exactly-once holds: only this (parent) process writes, one transaction per article
-(``Store.add_result``), and the store recognises an article by its content hash. Before extracting, the
+How exactly-once holds: only this (parent) process writes, one transaction per finished batch
+(``Store.add_results``: all of the batch or none of it), and the store recognises an article by its content
+hash. Before extracting, the
 parent skips articles the store already holds, so a restarted run goes straight to what is missing; an
 article extracted but not yet written when the run died is simply extracted again.
 """

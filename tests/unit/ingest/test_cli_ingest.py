@@ -98,7 +98,8 @@ def test_killed_and_restarted_ingest_stores_each_article_once(tmp_path, corpus, 
     """kill -9 the whole ingest (parent and workers) right after its first article is stored, then run it again."""
     folder = tmp_path / "series"
     folder.mkdir()
-    texts = {f"{name[:-4]}-{n}.txt": f"{text} Report {n} of the series." for n in range(6)
+    # 30 articles of a few paragraphs: four batches, so the kill lands with some of them not yet stored
+    texts = {f"{name[:-4]}-{n}.txt": "\n\n".join([text] * 4) + f" Report {n} of the series." for n in range(10)
              for name, text in corpus.stories.items()}
     for name, text in texts.items():
         (folder / name).write_text(text)
