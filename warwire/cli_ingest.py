@@ -118,6 +118,8 @@ def ingest(ctx, sources, db, workers, engine, scheduler, published) -> None:
         with _open_store(settings.db) as store, _progress(sys.stderr.isatty()) as on_progress:
             counts = run_ingest(sources, settings, store, workers=workers, engine=engine, scheduler=scheduler,
                                 published=pub, on_progress=on_progress)
+            # reports of one event across articles: rebuilt whenever something new was stored
+            merged = store.remerge() if counts.total > counts.duplicate else None
     except KeyboardInterrupt:
         _fail("interrupted. Every article stored so far is complete; run the same command again to go on.", 130)
     except WarwireError as exc:
@@ -125,6 +127,8 @@ def ingest(ctx, sources, db, workers, engine, scheduler, published) -> None:
     seconds = time.perf_counter() - started
     click.echo(f"ingested {counts.summary()} into {settings.db} in {seconds:.1f}s "
                f"({counts.total / max(seconds, 1e-9):.1f} articles/s)")
+    if merged is not None:
+        click.echo(f"merged events rebuilt: {merged}")
 
 
 @click.command()
