@@ -144,6 +144,7 @@ class ActorFinder:
     def __init__(self, kb: ActorKB, vocab, is_place=None):
         self.kb = kb
         self.is_place = is_place or (lambda name: False)
+        self.state_ids = frozenset(s.lower() for s in kb.states)
         self.forms: dict[str, list] = {}
         self.lower = PhraseMatcher(vocab, attr="LOWER")
         self.cased = PhraseMatcher(vocab, attr="ORTH")
@@ -170,7 +171,7 @@ class ActorFinder:
         """The ISO3 of a nationality adjective or country name token ("Israeli", "US"), else None."""
         for key in ("C:" + tok.text, tok.lower_):
             for sf in self.forms.get(key, ()):
-                if sf.role == "demonym" or (sf.role == "name" and sf.target in _state_ids(self.kb)):
+                if sf.role == "demonym" or (sf.role == "name" and sf.target in self.state_ids):
                     return sf.target.upper()
         return None
 
@@ -216,7 +217,7 @@ class ActorFinder:
         if sf.role == "generic":
             self._add_generic(idx, doc, span, sf.target)
             return
-        if sf.role in ("demonym", "capital") or (sf.role == "name" and sf.target in _state_ids(self.kb)):
+        if sf.role in ("demonym", "capital") or (sf.role == "name" and sf.target in self.state_ids):
             iso3 = sf.target.upper() if sf.role == "name" else sf.target
             if self._state_noun(idx, doc, span, iso3):
                 return
@@ -475,14 +476,6 @@ def _description_after(doc: Doc, i: int) -> set[str]:
             return set()
         words.add(t.lemma_.lower())
     return set()
-
-
-def _state_ids(kb: ActorKB) -> frozenset[str]:
-    ids = getattr(kb, "_state_ids", None)
-    if ids is None:
-        ids = frozenset(s.lower() for s in kb.states)
-        kb._state_ids = ids
-    return ids
 
 
 def _trim(ent: SpacySpan) -> SpacySpan | None:

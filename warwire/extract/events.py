@@ -84,7 +84,8 @@ class EventExtractor:
         drafts = self._drop_repeats(drafts)
         body_start = _body_start(doc)
         self._stated_toll(doc, drafts)
-        events, dates = [], _DateContext(article.published)
+        events = []
+        dates = _DateContext(article.published, sent_order={st.start: i for i, st in enumerate(doc.sents)})
         for d in sorted(drafts, key=lambda d: d.trig.i):
             if d.trig.idx < body_start:
                 continue
@@ -498,8 +499,7 @@ class EventExtractor:
         lemmas = {t.lemma_.lower() for t in d.trig.sent}
         if d.type == EventType.COERCE:
             return bool(lemmas & self.lex.frame("crime_words")) and "disrupted" in d.hints
-        if lemmas & {"attack", "attacker", "gunman", "gunmen", "militant", "bomber", "insurgent", "arson",
-                     "shoot", "shooting", "stab", "rebel", "terrorist", "jihadist", "airstrike", "shell"}:
+        if lemmas & self.lex.frame("violence_words"):
             return False
         return bool(lemmas & self.lex.frame("non_political_causes"))
 
@@ -605,7 +605,7 @@ class EventExtractor:
         if d.type == EventType.THREATEN:
             mode = "violence" if d.cue.type == EventType.ASSAULT else d.cue.mode
         # The lead sentence tells the main event; a trigger near the root of its clause is the main verb.
-        order = sum(1 for _ in doc[:sent.start].sents) if sent.start else 0
+        order = dates.sent_order.get(sent.start, 0)
         depth = min(_distance(d.trig, d.trig.sent.root), 4)
         conf = 0.45 + 0.2 * min(d.cue.weight, 1.0) + 0.1 * bool(src_ids) + 0.05 * bool(tgt_ids) + \
             0.05 * bool(d.mode) + 0.05 * bool(d.fatalities) + 0.04 * (d.type in MATERIAL) - 0.02 * depth - \
@@ -704,6 +704,7 @@ class EventExtractor:
 class _DateContext:
     published: dt.date | None
     last: TimeSpan | None = None
+    sent_order: dict[int, int] = field(default_factory=dict)  # sentence start token -> its index
 
 
 def _linked(tokens: list[Token], tok: Token) -> bool:

@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from spacy.matcher import PhraseMatcher
+from spacy.util import filter_spans
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from ..kb.gazetteer import Gazetteer, PlaceEntry, fold
@@ -62,13 +63,14 @@ class PlaceIndex:
     tok: dict[int, PMention] = field(default_factory=dict)
     ids: dict[int, str] = field(default_factory=dict)      # id(PMention) -> place id
     records: tuple[Place, ...] = ()
+    by_id: dict[str, Place] = field(default_factory=dict)
 
     def place_at(self, i: int) -> str | None:
         m = self.tok.get(i)
         return self.ids.get(id(m)) if m is not None else None
 
     def record(self, pid: str | None) -> Place | None:
-        return next((p for p in self.records if p.id == pid), None)
+        return self.by_id.get(pid) if pid else None
 
     def country_of(self, m: PMention) -> str | None:
         rec = self.record(self.ids.get(id(m)))
@@ -144,7 +146,7 @@ class PlaceFinder:
             spans.append(SpacySpan(doc, i, i + 1, label="GPE"))
         spans.extend(self._after_preposition(doc))
         keep = []
-        for span in _longest(spans):
+        for span in filter_spans(spans):
             if self._is_actor(span, actors):
                 continue
             if span.end < len(doc) and doc[span.end].text in ("-", "–") and not doc[span.end - 1].whitespace_:
@@ -297,6 +299,7 @@ class PlaceFinder:
                 geonames_id=e.geonames_id if e else None,
                 mentions=tuple(Span.of(doc.text, m.cstart, m.cend) for m in ms), producer=PRODUCER))
         idx.records = tuple(records)
+        idx.by_id = {p.id: p for p in records}
 
 
 def _named_place(doc: Doc, prep: Token, span: SpacySpan) -> bool:
@@ -334,12 +337,6 @@ def _plausible(span: SpacySpan) -> bool:
 def _country_keys(m) -> set[str]:
     e = m.entry
     return {fold(a) for a in (e.canonical, *e.aliases)}
-
-
-def _longest(spans: list[SpacySpan]) -> list[SpacySpan]:
-    from spacy.util import filter_spans
-
-    return filter_spans(spans)
 
 
 def _km(lat1, lon1, lat2, lon2) -> float:

@@ -100,8 +100,6 @@ def noun_roles(idx: ActorIndex, noun: Token, clash: bool = False) -> tuple[list[
                     targets += [k for k in keys if k not in targets]
                 else:
                     sources += [k for k in keys if k not in sources]
-    if noun.dep_ == "pobj" and noun.head.lower_ == "by" and noun.head.head.pos_ == "VERB":
-        pass  # "killed by a drone strike": the strike is the means, roles come from the verb
     return sources, [t for t in targets if t not in sources]
 
 
