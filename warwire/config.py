@@ -25,6 +25,9 @@ class Settings:
     place_files: tuple[str, ...] = ()
     # Extra trigger cue files (same shape as kb/data/cues/triggers.yaml).
     cue_files: tuple[str, ...] = ()
+    # The learned ACLED sub-type model: "" the bundled one, "none" the rules alone, or a path to a model
+    # trained with tools/train_subtype.py.
+    subtype_model: str = ""
     # Articles longer than this many characters are rejected (code "too_large"); the parse of one
     # article must fit comfortably in a worker's memory.
     max_chars: int = 1_000_000

@@ -39,7 +39,7 @@ class Extractor:
         self.nlp = nlp if nlp is not None else load_pipeline(self.settings.model)
         self.kb = kb or ActorKB.load(self.settings.actor_files)
         self.gazetteer = gazetteer or Gazetteer.load(_country_names(self.kb), self.settings.place_files)
-        self.lexicon = lexicon or Lexicon.load(self.settings.cue_files)
+        self.lexicon = lexicon or Lexicon.load(self.settings.cue_files, self.settings.subtype_model or None)
         vocab = self.nlp.vocab
         self.actors = ActorFinder(self.kb, vocab, is_place=self._is_major_place)
         self.places = PlaceFinder(self.gazetteer, vocab, _supplement_names(self.settings.place_files))

@@ -26,6 +26,8 @@ LOCATIVE_PREPS = frozenset({"in", "at", "near", "from", "to", "into", "outside",
 MOTION_VERBS = frozenset({"visit", "arrive", "reach", "travel", "fly", "leave", "enter", "return", "exit",
                           "flee", "cross", "capture", "seize", "occupy", "recapture", "liberate", "evacuate",
                           "tour", "land", "head", "move", "relocate", "deploy"})
+SETTLEMENT_NOUNS = frozenset({"town", "city", "village", "district", "province", "county", "township",
+                              "municipality", "region", "locality", "commune", "neighbourhood", "neighborhood"})
 GROUP_NOUNS = frozenset({"group", "militia", "faction", "movement", "organization", "organisation", "coalition",
                          "alliance", "network", "outfit", "insurgency", "party", "brigade", "brigades",
                          "battalion", "front", "army", "force", "forces", "rebels", "regiment", "corps",
@@ -276,7 +278,7 @@ class ActorFinder:
     def _add_generic(self, idx: ActorIndex, doc: Doc, span: SpacySpan, gid: str) -> None:
         tpl = self.kb.generic[gid]
         root = span.root
-        if gid in ("government", "military", "police") and root.tag_ not in ("NNS", "NNPS") and \
+        if gid in ("government", "military", "police") and len(span) == 1 and root.tag_ not in ("NNS", "NNPS") and \
                 not any(c.lower_ == "the" for c in root.children) and gid != "police":
             return  # "a military operation": an attribute, not an actor
         if root.pos_ not in ("NOUN", "PROPN"):
@@ -443,6 +445,9 @@ def _located(ent: SpacySpan) -> bool:
     doc = ent.doc
     if ent.end < len(doc) and doc[ent.end].lower_ in PLACE_NOUNS and ent.label_ != "ORG":
         return True
+    nxt = doc[ent.end] if ent.end < len(doc) else None
+    if nxt is not None and nxt.lower_ in SETTLEMENT_NOUNS and (nxt.dep_ in ("pobj", "dobj", "nsubj", "nsubjpass")):
+        return True  # "in Kisumu town": whatever the NER says, a place
     if ent[-1].lower_ in PLACE_NOUNS:
         return True
     root = ent.root

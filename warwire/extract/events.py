@@ -14,7 +14,8 @@ from ..kb.cues import Cue, Lexicon, ModeCue
 from ..types import (AcledCode, ActorKind, Aggregate, Article, Event, EventType, Modality, Precision, Quantity,
                      Span, TimeSpan)
 from . import timex
-from .acled import AcledCoder
+from .acled import CODED_MODALITIES, AcledCoder
+from .subtype import features as subtype_features
 from .actors import AMention, ActorFinder, ActorIndex
 from .modality import Frame, ModalityReader
 from .places import PlaceIndex
@@ -58,6 +59,7 @@ class EventExtractor:
         self.reader = ModalityReader(lex)
         self.counter = Counter(lex.quantities)
         self.coder = AcledCoder(lex.acled)
+        self.subtype = lex.subtype  # learned ACLED sub-type (subtype.py); None: the rules alone
         q = lex.quantities
         self.death_nouns = frozenset(q.get("death_nouns") or ())
         self.injury_nouns = frozenset(q.get("injury_nouns") or ())
@@ -461,7 +463,9 @@ class EventExtractor:
                 protest.hints = [hint] + [h for h in protest.hints if h != hint]
                 protest.targets += [s for s in d.sources if s not in protest.targets and s not in protest.sources]
                 continue  # the police dispersing or arresting the demonstrators is part of the protest
-            if d.type == EventType.MOBILIZE and d.cue.mode == "troops" and not self._armed(d.sources, actors):
+            if d.type == EventType.MOBILIZE and d.cue.mode == "troops" and not self._armed(d.sources, actors) and \
+                    d.trig.dep_ not in ("acl", "amod", "relcl") and \
+                    any(c.dep_ == "nsubj" for c in d.trig.children):
                 d.type = EventType.PROTEST  # workers "marched towards" a ministry: a demonstration
                 d.hints = ["peaceful_protest"]
             if d.type == EventType.PROTEST and d.frame.modality == Modality.ASSERTED:
@@ -595,11 +599,18 @@ class EventExtractor:
                                 [kinds.get(s, ActorKind.UNKNOWN) for s in d.sources],
                                 [kinds.get(t, ActorKind.UNKNOWN) for t in d.targets],
                                 _lemmas_around(doc, sent), d.mode.mode if d.mode else None)
+        if self.subtype is not None and d.frame.modality in CODED_MODALITIES:
+            acled = self.subtype.refine(acled, subtype_features(
+                doc, sent, d.trig.lemma_.lower(), d.type.value, acled, d.mode.mode if d.mode else None,
+                d.frame.modality.value, [kinds.get(s, ActorKind.UNKNOWN).value for s in d.sources],
+                [kinds.get(t, ActorKind.UNKNOWN).value for t in d.targets],
+                bool(d.fatalities and (d.fatalities.min or 0) > 0)))
         if d.type == EventType.PROTEST and acled.sub_event_type in ("Peaceful protest", None):
             tgt_ids = []  # a demonstration in front of the police station is not against the police
         if acled.event_type == "Riots" and (d.type == EventType.PROTEST or not self._armed(d.sources, actors)):
             src_ids = self._crowd_as(d, actors, "rioters", src_ids)
-        if d.type == EventType.ASSAULT and acled.event_type is None and d.fatalities and d.frame.modality == Modality.ASSERTED:
+        if self.subtype is None and d.type == EventType.ASSAULT and acled.event_type is None and d.fatalities and \
+                d.frame.modality == Modality.ASSERTED:
             acled = AcledCode("Violence against civilians", "Attack")
         mode = d.mode.mode if d.mode and d.type == EventType.ASSAULT else (d.cue.mode if d.type == d.cue.type else None)
         if d.type == EventType.THREATEN:
@@ -814,8 +825,10 @@ def _clause(tok: Token) -> Token:
 
 
 def _feature_rank(m) -> int:
-    order = {"base": 0, "facility": 0, "airport": 0, "village": 1, "town": 1, "city": 1, "district": 1,
-             "admin2": 2, "admin1": 3, "region": 3, "country": 4}
+    # A military base is where a strike on it happened; a hall, market or airport is coded to its town
+    # when the text names the town too (ACLED's location is a populated place).
+    order = {"base": 0, "village": 1, "town": 1, "city": 1, "district": 1, "facility": 1.5, "airport": 1.5,
+             "water": 1.5, "other": 1.5, "admin2": 2, "admin1": 3, "region": 3, "country": 4}
     return order.get(m.entry.feature, 2) if m.entry else 1
 
 

@@ -39,6 +39,7 @@ class ModalityReader:
         self.mobilize = f("mobilize_when_planned")
         self.hyp_marks, self.hyp_verbs = f("hypothetical_marks"), f("hypothetical_verbs")
         self.allege_adv = f("allege_adverbs")
+        self.allege_needs, self.allege_compl = f("allege_needs_complement"), f("allege_complements")
 
     def negated(self, tok: Token) -> bool:
         if any(c.dep_ == "neg" for c in tok.children):
@@ -95,7 +96,9 @@ class ModalityReader:
                     return Frame(Modality.THREATENED, head, "THREATEN", carrier)
                 if lemma in self.claim and dep in ("dobj", "xcomp", "ccomp", "prep"):
                     return Frame(Modality.CLAIMED, head, None, carrier)
-                if lemma in self.allege and dep in ("pobj", "ccomp", "xcomp", "dobj", "prep"):
+                if lemma in self.allege and dep in ("pobj", "ccomp", "xcomp", "dobj", "prep") and \
+                        (lemma not in self.allege_needs or any(c.lemma_.lower() in self.allege_compl
+                                                               for c in head.subtree)):
                     accused = next((c for c in head.children if c.dep_ in ("dobj",)), None)
                     return Frame(Modality.ALLEGED, head, None, carrier, accused)
                 if lemma in self.deny and dep in ("dobj", "xcomp", "ccomp", "pcomp"):

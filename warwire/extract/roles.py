@@ -66,7 +66,8 @@ def verb_roles(idx: ActorIndex, verb: Token, clash: bool = False) -> tuple[list[
             subj = [verb.head]
         targets = _keys(idx, subj)
     else:
-        sources = _keys(idx, subject_of(verb))
+        subj = subject_of(verb)
+        sources = _keys(idx, subj) or [k for t in subj for k in device_agents(idx, t)]
         targets = _keys(idx, [c for c in verb.children if c.dep_ in ("dobj", "dative", "obj")])
     for prep in verb.children:
         if prep.dep_ != "prep":
@@ -78,7 +79,26 @@ def verb_roles(idx: ActorIndex, verb: Token, clash: bool = False) -> tuple[list[
             sources = _keys(idx, objs)
     if clash and len(sources) > 1 and not targets:  # "X and Y clashed"
         sources, targets = sources[:1], sources[1:]
+    if clash and not sources and not targets and verb.dep_ in ("nsubj", "nsubjpass"):
+        for c in verb.head.children:  # "fighting broke out between X and Y"
+            if c.dep_ == "prep" and c.lower_ == "between":
+                targets = _keys(idx, [g for g in c.children if g.dep_ == "pobj"])
+    if clash and not sources and targets and (len(targets) > 1 or _between(verb)):
+        sources, targets = targets[:1], targets[1:]  # "fighting broke out between X and Y"
     return sources, [t for t in targets if t not in sources]
+
+
+def device_agents(idx: ActorIndex, thing: Token) -> list[str]:
+    """Who is behind a device or weapon named as the subject: "a bomb planted by militants exploded",
+    "an IED by Al Shabaab detonated"."""
+    out: list[str] = []
+    for c in thing.children:
+        if c.dep_ == "acl" and c.tag_ == "VBN":
+            agents = [g for a in c.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"]
+            out += [k for k in _keys(idx, agents) if k not in out]
+        elif c.dep_ == "prep" and c.lower_ == "by":
+            out += [k for k in _keys(idx, [g for g in c.children if g.dep_ == "pobj"]) if k not in out]
+    return out
 
 
 def noun_roles(idx: ActorIndex, noun: Token, clash: bool = False) -> tuple[list[str], list[str]]:
@@ -100,7 +120,19 @@ def noun_roles(idx: ActorIndex, noun: Token, clash: bool = False) -> tuple[list[
                     targets += [k for k in keys if k not in targets]
                 else:
                     sources += [k for k in keys if k not in sources]
+    if not sources:
+        sources = [k for k in device_agents(idx, noun) if k not in targets]
+    if clash and not sources and not targets and noun.head.pos_ == "VERB":
+        for c in noun.head.children:  # "fighting broke out between X and Y"
+            if c.dep_ == "prep" and c.lower_ == "between":
+                targets = _keys(idx, [g for g in c.children if g.dep_ == "pobj"])
+    if clash and not sources and targets and (len(targets) > 1 or _between(noun)):
+        sources, targets = targets[:1], targets[1:]  # "clashes between rival militias": both sides
     return sources, [t for t in targets if t not in sources]
+
+
+def _between(tok: Token) -> bool:
+    return any(c.dep_ == "prep" and c.lower_ == "between" for t in (tok, tok.head) for c in t.children)
 
 
 def carrier_roles(idx: ActorIndex, carrier: Token) -> list[str]:

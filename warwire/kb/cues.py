@@ -11,6 +11,7 @@ from pathlib import Path
 from ..errors import KnowledgeBaseError
 from ..types import EventType
 from ._files import DATA_DIR, read_yaml
+from .models import SUBTYPE_MODEL, SubtypeModel
 
 ACLED_HINTS = frozenset({"clash", "attack", "abduct", "sexual", "airstrike", "shelling", "explosive", "suicide",
                          "grenade", "chemical", "overtake", "regain", "transfer", "peaceful_protest",
@@ -55,6 +56,7 @@ class Lexicon:
     conflicts: tuple[Conflict, ...] = ()
     negative: frozenset[str] = frozenset()
     relations: dict = field(default_factory=dict)
+    subtype: SubtypeModel | None = None  # learned ACLED sub-type; None: the rules of acled.yaml alone
 
     def frame(self, name: str) -> frozenset[str]:
         return self.frames.get(name, frozenset())
@@ -63,7 +65,9 @@ class Lexicon:
         return self.cues.get((lemma, pos), [])
 
     @classmethod
-    def load(cls, extra_files: tuple[str, ...] | list[str] = ()) -> "Lexicon":
+    def load(cls, extra_files: tuple[str, ...] | list[str] = (), subtype_model: str | None = None) -> "Lexicon":
+        """The bundled cues plus ``extra_files``. ``subtype_model``: a model file, ``"none"`` for the rules
+        alone, or None for the bundled model when there is one."""
         lex = cls()
         base = DATA_DIR / "cues"
         for path in [base / "triggers.yaml", *[Path(p) for p in extra_files]]:
@@ -76,6 +80,10 @@ class Lexicon:
         lex.conflicts = tuple(
             Conflict(c["name"], _date(c["start"]), tuple(frozenset(str(w).lower() for w in ws) for ws in c["words"]))
             for c in read_yaml(base / "conflicts.yaml") or [])
+        if subtype_model != "none":
+            path = Path(subtype_model) if subtype_model else SUBTYPE_MODEL
+            if subtype_model or path.is_file():
+                lex.subtype = SubtypeModel.load(path)
         return lex
 
     def _add_triggers(self, path: Path) -> None:

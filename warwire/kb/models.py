@@ -1,0 +1,73 @@
+"""A learned ACLED sub-type model: weights of a multinomial logistic model, stored as readable JSON in
+``kb/data/models/`` and trained by ``tools/train_subtype.py`` on text we wrote ourselves. The features it
+reads are built by ``extract/subtype.py``.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ConfigError
+from ..types import AcledCode
+from ._files import DATA_DIR
+
+NONE = "NONE"
+SUBTYPE_MODEL = DATA_DIR / "models" / "acled_subtype.json"
+
+
+@dataclass(frozen=True)
+class SubtypeModel:
+    """Weights of a multinomial logistic model: one row per feature, one column per class."""
+
+    classes: tuple[str, ...]
+    bias: tuple[float, ...]
+    weights: dict[str, tuple[float, ...]]
+
+    @classmethod
+    def load(cls, path: str | Path) -> "SubtypeModel":
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            classes = tuple(data["classes"])
+            bias = tuple(float(b) for b in data["bias"])
+            weights = {f: tuple(float(x) for x in w) for f, w in data["weights"].items()}
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ConfigError(f"Cannot read the ACLED sub-type model {path}: {exc}. Retrain it with "
+                              "`python tools/train_subtype.py` or remove the file to use the rules alone.") from exc
+        if len(bias) != len(classes) or any(len(w) != len(classes) for w in weights.values()):
+            raise ConfigError(f"The ACLED sub-type model {path} is inconsistent (a row has the wrong number of "
+                              "classes). Retrain it with `python tools/train_subtype.py`.")
+        return cls(classes, bias, weights)
+
+    def scores(self, feats: list[str]) -> list[float]:
+        """Class probabilities for a bag of features."""
+        z = list(self.bias)
+        for f in feats:
+            w = self.weights.get(f)
+            if w is not None:
+                z = [a + b for a, b in zip(z, w)]
+        top = max(z)
+        e = [math.exp(v - top) for v in z]
+        s = sum(e)
+        return [v / s for v in e]
+
+    def predict(self, feats: list[str]) -> tuple[str, float]:
+        p = self.scores(feats)
+        i = max(range(len(p)), key=p.__getitem__)
+        return self.classes[i], p[i]
+
+    def refine(self, rule: AcledCode, feats: list[str]) -> AcledCode:
+        label, _ = self.predict(feats)
+        return code_of(label)
+
+
+def code_of(label: str) -> AcledCode:
+    if label == NONE:
+        return AcledCode()
+    et, sub = label.split("|", 1)
+    return AcledCode(et, sub)
+
+
+def label_of(code: AcledCode) -> str:
+    return f"{code.event_type}|{code.sub_event_type}" if code.event_type else NONE
