@@ -58,9 +58,11 @@ class AcledCoder:
         src_armed = any(k in self.armed for k in src)
         tgt_civ = any(k in self.civilian for k in tgt)
         crowd = any(k in (ActorKind.PROTESTERS, ActorKind.CIVILIANS, ActorKind.PARTY) for k in src)
-        if not (src_armed or tgt_armed) and mode not in self.weapon_modes and not lemmas & self.weapons and \
-                ("clash" in hints or crowd or lemmas & self.crowd_words):
+        weaponless = mode not in self.weapon_modes and not lemmas & self.weapons
+        if not src_armed and weaponless and (crowd or not tgt_armed and ("clash" in hints or lemmas & self.crowd_words)):
             return "mob"  # villagers, party supporters, a mob: violence without an armed group
+        if "clash" in hints and (src_armed or tgt_armed or mode in self.weapon_modes or lemmas & self.weapons):
+            return "clash"  # "exchanged fire with police": a fight, whoever else was hit
         if tgt_civ and not tgt_armed:
             return "attack"
         if "clash" in hints or tgt_armed and src_armed or tgt_armed and not src:

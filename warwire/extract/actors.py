@@ -27,7 +27,8 @@ MOTION_VERBS = frozenset({"visit", "arrive", "reach", "travel", "fly", "leave", 
                           "flee", "cross", "capture", "seize", "occupy", "recapture", "liberate", "evacuate",
                           "tour", "land", "head", "move", "relocate", "deploy"})
 SETTLEMENT_NOUNS = frozenset({"town", "city", "village", "district", "province", "county", "township",
-                              "municipality", "region", "locality", "commune", "neighbourhood", "neighborhood"})
+                              "municipality", "region", "locality", "commune", "neighbourhood", "neighborhood",
+                              "road", "street", "highway", "avenue", "junction", "axis", "bridge", "crossing"})
 GROUP_NOUNS = frozenset({"group", "militia", "faction", "movement", "organization", "organisation", "coalition",
                          "alliance", "network", "outfit", "insurgency", "party", "brigade", "brigades",
                          "battalion", "front", "army", "force", "forces", "rebels", "regiment", "corps",
@@ -69,6 +70,7 @@ class ActorIndex:
     descriptions: dict[str, set[str]] = field(default_factory=dict)  # key -> descriptive nouns (appositives)
     place_tokens: set[int] = field(default_factory=set)      # tokens of capital/country names used as places
     keys: dict[str, AMention] = field(default_factory=dict)   # key -> first mention
+    collective: frozenset[str] = frozenset()  # "a group of X", "members of X": X is the actor
 
     def add(self, m: AMention) -> None:
         if any(i in self.tok for i in range(m.start, m.end)):
@@ -96,7 +98,8 @@ class ActorIndex:
             for t in frontier:
                 for c in t.children:
                     if c.dep_ in ("compound", "amod", "nmod", "appos", "poss", "nummod", "conj", "det") or \
-                            (c.dep_ == "prep" and c.lower_ == "of"):
+                            (c.dep_ == "prep" and c.lower_ == "of") or \
+                            (c.dep_ == "pobj" and t.lower_ == "of" and t.head.lemma_.lower() in self.collective):
                         key = self.actor_at(c)
                         if key and c.dep_ != "poss":
                             return key
@@ -180,7 +183,7 @@ class ActorFinder:
     # ---------------------------------------------------------------- main entry
 
     def find(self, doc: Doc) -> ActorIndex:
-        idx = ActorIndex(doc)
+        idx = ActorIndex(doc, collective=self.kb.collective)
         spans = self._kb_spans(doc)
         for span in spans:
             self._add_kb_mention(idx, doc, span)
@@ -278,8 +281,9 @@ class ActorFinder:
     def _add_generic(self, idx: ActorIndex, doc: Doc, span: SpacySpan, gid: str) -> None:
         tpl = self.kb.generic[gid]
         root = span.root
-        if gid in ("government", "military", "police") and len(span) == 1 and root.tag_ not in ("NNS", "NNPS") and \
-                not any(c.lower_ == "the" for c in root.children) and gid != "police":
+        if gid in ("government", "military") and len(span) == 1 and root.tag_ not in ("NNS", "NNPS") and \
+                not any(c.lower_ == "the" for c in root.children) and \
+                (root.pos_ == "ADJ" or root.dep_ in ("amod", "compound", "nmod")):
             return  # "a military operation": an attribute, not an actor
         if root.pos_ not in ("NOUN", "PROPN"):
             return

@@ -58,12 +58,14 @@ class ActorKB:
     """Every actor warwire knows, with indexes by id, state and surface form."""
 
     def __init__(self, entries: dict[str, ActorEntry], states: dict[str, StateInfo],
-                 with_state: dict[str, str], generic: dict[str, ActorEntry], generic_words: dict[str, str]):
+                 with_state: dict[str, str], generic: dict[str, ActorEntry], generic_words: dict[str, str],
+                 collective: frozenset[str] = frozenset()):
         self.entries = entries
         self.states = states
         self.with_state = with_state          # noun phrase (lower) -> role: military/police/state/civilians/...
         self.generic = generic                # generic id -> template entry ("{country}" in acled_name)
         self.generic_words = generic_words    # phrase (lower) -> generic id
+        self.collective = collective          # "a group of X": nouns whose "of X" names the actor
 
     # ---------------------------------------------------------------- loading
 
@@ -75,9 +77,11 @@ class ActorKB:
         with_state: dict[str, str] = {}
         generic: dict[str, ActorEntry] = {}
         generic_words: dict[str, str] = {}
+        collective: set[str] = set()
         for path in paths:
             data = read_yaml(path)
             if isinstance(data, dict):  # the generic-actor file
+                collective.update(str(w).lower() for w in data.get("collective") or ())
                 for role, words in (data.get("with_state") or {}).items():
                     for w in words:
                         with_state[str(w).lower()] = role
@@ -101,7 +105,7 @@ class ActorKB:
                         log.debug("actor id %s redefined by %s", e.id, path)
                     entries[e.id] = e
         log.debug("actor KB: %d entries, %d states", len(entries), len(states))
-        return cls(entries, states, with_state, generic, generic_words)
+        return cls(entries, states, with_state, generic, generic_words, frozenset(collective))
 
     # ---------------------------------------------------------------- queries
 
