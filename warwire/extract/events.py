@@ -69,6 +69,8 @@ class EventExtractor:
         self.anaphoric = lex.frame("anaphoric_determiners")
         self.light = lex.frame("light_verbs")
         self.harm_verbs = lex.frame("harm_verbs")
+        self.demand_modals, self.demand_speech = lex.frame("demand_modals"), lex.frame("demand_speech")
+        self.demand_cue = Cue("must", "VERB", EventType.REQUEST, None, "none", ("diplomatic",), weight=0.8)
         self.phrases_by_first: dict[str, list] = {}
         for words, mc in lex.mode_phrases.items():
             self.phrases_by_first.setdefault(words[0], []).append((words, mc))
@@ -137,6 +139,18 @@ class EventExtractor:
             if any(c.dep_ == cue.requires_dep and (not cue.requires or c.lemma_.lower() in cue.requires)
                    for c in tok.children):
                 return cue
+        if lemma in self.demand_speech and self._demanded(tok) is not None:
+            return self.demand_cue  # "Russia said Sudan must return the helicopter": a demand
+        return None
+
+    def _demanded(self, tok: Token) -> Token | None:
+        """The clause a reporting verb presents as an obligation of someone else ("Y must do Z")."""
+        for c in tok.children:
+            if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX") and \
+                    any(a.dep_ == "aux" and a.lower_ in self.demand_modals for a in c.children) and \
+                    any(s.dep_ in ("nsubj", "nsubjpass") and s.lower_ not in ("we", "i", "it", "there")
+                        for s in c.children):
+                return c
         return None
 
     def _draft(self, item, actors: ActorIndex) -> Draft | None:
@@ -167,6 +181,11 @@ class EventExtractor:
             d.sources, d.targets = noun_roles(actors, tok, clash)
             if not d.sources:
                 d.sources = self._demonym_source(tok, actors)
+        if d.cue is self.demand_cue:  # the one the demand is made of: the clause's subject
+            clause = self._demanded(tok)
+            subj = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")] if clause is not None else []
+            d.targets = [k for k in verb_roles(actors, tok)[1] + [actors.actor_in(t) for t in subj]
+                         if k and k not in d.sources]
         fr = d.frame
         carrier = fr.carrier
         if carrier is not None and not d.sources:
