@@ -461,6 +461,11 @@ def _located(ent: SpacySpan) -> bool:
         return root.head.lower_ != "of" or root.head.head.lower_ in ("village", "town", "city", "district",
                                                                       "province", "area", "region", "municipality")
     doc = ent.doc
+    j = ent.end + (1 if ent.end < len(doc) and doc[ent.end].lower_ in SETTLEMENT_NOUNS else 0)
+    if j < len(doc) and doc[j].text == "(":
+        inside = [t.text for t in doc[j + 1:j + 12]]
+        if "," in inside and ")" in inside and inside.index(",") < inside.index(")"):
+            return True  # "Kravtsivka (Buchanskyi, Kyiv)": a place and the areas it lies in
     return ent.start > 0 and doc[ent.start - 1].text in ("(", ",") and \
         any(t.text == "(" for t in doc[max(ent.start - 6, 0):ent.start])
 

@@ -55,6 +55,7 @@ class PMention:
     hint: str | None = None            # feature hinted by a suffix noun
     entry: PlaceEntry | None = None
     attributive: bool = False          # "Russian", "US" in "US forces": names a country, not a location
+    within: "PMention | None" = None   # "X (District, Province)": the bracketed area an unknown X lies in
 
 
 @dataclass(slots=True)
@@ -109,6 +110,7 @@ class PlaceFinder:
             for i in range(span.start, span.end):
                 idx.tok[i] = m
         self._resolve(idx, actors)
+        self._link_brackets(doc, idx)
         if country_of is not None:
             self._attributive(doc, idx, actors, country_of)
         self._records(idx, doc)
@@ -182,7 +184,12 @@ class PlaceFinder:
         out = []
         for tok in doc:
             i = tok.i
-            if tok.text != "(" or i == 0 or not doc[i - 1].is_title:
+            if tok.text != "(" or i == 0:
+                continue
+            named = self._before_bracket(doc, i)
+            if named is not None:
+                out.append(named)
+            elif not doc[i - 1].is_title:
                 continue
             j = i + 1
             while j < len(doc) and doc[j].text != ")" and j - i < 12:
@@ -196,6 +203,24 @@ class PlaceFinder:
                 if k < len(doc) and doc[k].text in (")", ";"):
                     break
         return out
+
+    @staticmethod
+    def _before_bracket(doc: Doc, i: int) -> SpacySpan | None:
+        """The name right before "(District, Province)", known to the gazetteer or not: "shelled
+        Kravtsivka (Buchanskyi, Kyiv)", "in Tandawa village (Rutshuru, Nord-Kivu)"."""
+        end = i
+        if end > 0 and doc[end - 1].lower_ in PLACE_HEADS:
+            end -= 1
+        start = end
+        while start > 0 and end - start < 4 and doc[start - 1].is_title and doc[start - 1].pos_ in ("PROPN", "NOUN") \
+                and doc[start - 1].ent_type_ not in ("DATE", "TIME"):
+            start -= 1
+        if start == end or start == doc[start].sent.start or doc[start].lower_ in CALENDAR_WORDS:
+            return None
+        inside = doc[i + 1:min(i + 12, len(doc))]
+        if not any(t.text == "," for t in inside) or not any(t.text == ")" for t in inside):
+            return None  # "X (Y)" alone is as often an abbreviation as a place: "(Area, Region)" only
+        return SpacySpan(doc, start, i if i - end == 1 else end, label="PLACE")
 
     def _after_preposition(self, doc: Doc) -> list[SpacySpan]:
         """Capitalised names the NER missed but the gazetteer knows, where a place is expected: after
@@ -233,6 +258,18 @@ class PlaceFinder:
                 return False
             return True
         return False
+
+    @staticmethod
+    def _link_brackets(doc: Doc, idx: PlaceIndex) -> None:
+        """An unknown name before "(District, Province)" lies in the first bracketed area we know."""
+        for m in idx.mentions:
+            if m.entry is not None:
+                continue
+            j = m.end + (1 if m.end < len(doc) and doc[m.end].lower_ in PLACE_HEADS else 0)
+            if j >= len(doc) or doc[j].text != "(":
+                continue
+            inner = [idx.tok.get(k) for k in range(j + 1, min(j + 12, len(doc)))]
+            m.within = next((x for x in inner if x is not None and x.entry is not None), None)
 
     # ---------------------------------------------------------------- resolution
 
@@ -293,6 +330,11 @@ class PlaceFinder:
                 idx.ids[id(m)] = pid
             named = [m for m in ms if not m.attributive] or ms  # "Syria", not "Syrian"
             name = Counter(m.text for m in named).most_common(1)[0][0]
+            if e is None:  # unknown: placed at the bracketed area it lies in, when the text gives one
+                w = next((m.within.entry for m in ms if m.within is not None), None)
+                e = w and w._replace(name=name, feature="other", geonames_id=None, population=0)
+                if e is not None and w.feature in ("admin1", "region"):
+                    e = e._replace(admin1=w.name)
             records.append(Place(
                 id=pid, name=name, country=e.country if e else home, admin1=e.admin1 if e else None,
                 feature=e.feature if e else "other", lat=e.lat if e else None, lon=e.lon if e else None,
