@@ -310,11 +310,12 @@ class Store:
         self._con.execute(f"COPY ({sql}) TO '{_sql_path(path)}' (FORMAT {fmt})", params)
         return self.count(filters)
 
-    def remerge(self, **kwargs) -> int:
-        """Rebuild the merged events from the current events (see store/merged.py)."""
+    def remerge(self, *, full: bool = False, **kwargs):
+        """Bring the merged events up to date: merge the events stored since the last remerge, or with
+        ``full`` every current event again. Returns a ``RemergeStats`` (see store/merged.py)."""
         from .merged import remerge
 
-        return remerge(self, **kwargs)
+        return remerge(self, full=full, **kwargs)
 
     def counts(self) -> dict[str, int]:
         """Rows per table, and how many articles were rejected."""
