@@ -36,7 +36,7 @@ from ..resolve.report import ActorRef, PlaceRef, Report, report_from_result, url
 from ..types import ActorKind, Precision
 from .db import Run, Store
 from .query import EventRow
-from .write import insert
+from .write import insert_columns
 
 log = logging.getLogger(__name__)
 
@@ -181,8 +181,8 @@ def _replace(store: Store, stored: list[_Stored], reopened: list[str], rules: Me
         elif reopened:
             store._con.execute("DELETE FROM merged_event_reports WHERE merged_id = ANY(?::VARCHAR[])", [reopened])
             store._con.execute("DELETE FROM merged_events WHERE id = ANY(?::VARCHAR[])", [reopened])
-        insert(store._con, "merged_events", MERGED_COLUMNS, rows)
-        insert(store._con, "merged_event_reports", ("merged_id", "event_pk", "article_id"), links)
+        insert_columns(store._con, "merged_events", MERGED_COLUMNS, rows)
+        insert_columns(store._con, "merged_event_reports", ("merged_id", "event_pk", "article_id"), links)
     stats = RemergeStats(full, len(stored), len(reopened), len(rows), _total(store))
     log.info("%s: remerge %s", store.path, stats)
     return stats
