@@ -118,7 +118,7 @@ def ingest(ctx, sources, db, workers, engine, scheduler, published) -> None:
         with _open_store(settings.db) as store, _progress(sys.stderr.isatty()) as on_progress:
             counts = run_ingest(sources, settings, store, workers=workers, engine=engine, scheduler=scheduler,
                                 published=pub, on_progress=on_progress)
-            # reports of one event across articles: rebuilt whenever something new was stored
+            # reports of one event across articles: the new ones merged into the stored merged events
             merged = store.remerge() if counts.total > counts.duplicate else None
     except KeyboardInterrupt:
         _fail("interrupted. Every article stored so far is complete; run the same command again to go on.", 130)
@@ -128,7 +128,34 @@ def ingest(ctx, sources, db, workers, engine, scheduler, published) -> None:
     click.echo(f"ingested {counts.summary()} into {settings.db} in {seconds:.1f}s "
                f"({counts.total / max(seconds, 1e-9):.1f} articles/s)")
     if merged is not None:
-        click.echo(f"merged events rebuilt: {merged}")
+        click.echo(_merge_summary(merged))
+
+
+def _merge_summary(stats) -> str:
+    how = "rebuilt" if stats.full else "updated"
+    return (f"merged events {how}: {stats.total} in the store ({stats.reports} reports merged, "
+            f"{stats.removed} replaced by {stats.added})")
+
+
+@click.command()
+@click.option("--db", default=None, help=DB_HELP)
+@click.option("--full", is_flag=True,
+              help="Merge every current event again instead of only what is new (after the merge rules changed, "
+                   "or to check the merged events).")
+@click.pass_context
+def remerge(ctx, db, full) -> None:
+    """Merge reports of the same real event across articles into merged events.
+
+    warwire ingest does this after each run; by default only the events stored since the last merge are
+    merged, into the merged events they can join (the result is the same as --full, which merges all).
+    """
+    settings = _settings(ctx, db)
+    try:
+        with _open_store(settings.db) as store:
+            stats = store.remerge(full=full)
+    except WarwireError as exc:
+        _fail(str(exc))
+    click.echo(_merge_summary(stats))
 
 
 @click.command()
@@ -171,4 +198,4 @@ def watch(ctx, feeds, every, db, workers, once) -> None:
         _fail(str(exc))
 
 
-COMMANDS = [ingest, watch]
+COMMANDS = [ingest, watch, remerge]

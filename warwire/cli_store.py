@@ -21,6 +21,12 @@ from .types import EventType, Modality
 DB_HELP = "The store (a DuckDB file). Default: the db setting (warwire.toml, WARWIRE_DB), else warwire.duckdb."
 TABLE_COLUMNS = ("date_start", "type", "acled_sub_event_type", "modality", "sources", "targets", "place", "country",
                  "fatalities_min", "article", "evidence")
+MERGED_TABLE_COLUMNS = ("date_start", "type", "acled_sub_event_type", "modality", "sources", "targets", "place",
+                        "country", "fatalities", "fatalities_max", "n_sources", "merged_id")
+MERGED_HELP = ("--merged: one row per real-world event, however many articles reported it (reports merged across "
+               "articles by warwire remerge; filters apply to the merged event's own type, place, date and best "
+               "fatality estimate, and --actor to any of its reports). --reports: one row per event as each "
+               "article reported it.")
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -81,8 +87,20 @@ FILTER_OPTIONS = (
     click.option("--min-fatalities", type=click.IntRange(min=0), default=None, metavar="N",
                  help="Events whose lowest reported death toll is at least N."),
     click.option("--all-versions", is_flag=True,
-                 help="Also search the events of superseded versions of changed articles."),
+                 help="Also search the events of superseded versions of changed articles (with --reports)."),
 )
+
+
+def _merged_option(default: str):
+    return click.option("--merged/--reports", "merged", default=None, help=f"{MERGED_HELP} Default: {default}.")
+
+
+def _warn_unmerged(store, merged: bool) -> None:
+    """A store that took articles since its last remerge holds events no merged event shows yet."""
+    n = store.unmerged() if merged else 0
+    if n:
+        click.echo(f"warwire: {n} stored events are not merged yet, so merged results leave them out; run "
+                   f"warwire remerge --db {store.path}, or pass --reports.", err=True)
 
 
 def filter_options(fn):
@@ -147,23 +165,31 @@ def _store_command(fn):
                    "field; csv: every field, lists joined with '; '.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, metavar="N",
               help="At most N events, newest first (default: all).")
+@_merged_option("--merged")
 @click.pass_context
 @_store_command
-def query(ctx, store, filters, fmt: str, limit: int | None) -> None:
+def query(ctx, store, filters, fmt: str, limit: int | None, merged: bool | None) -> None:
     """Search the stored events; every filter narrows the result (newest events first).
+
+    By default each row is a merged event: one real-world event with its best fatality estimate (the lowest
+    toll reported), the range (fatalities_min/max), n_sources (distinct outlets) and its reports. --reports
+    lists the events of each article instead.
 
     Example: warwire query --actor "Red Hand Brigade" --type ASSAULT --country IRQ --since 2024-01-01
     """
-    rows = (r.to_dict() for r in store.iter_events(filters, limit=limit))
+    merged = merged is not False
+    _warn_unmerged(store, merged)
+    found = store.iter_merged(filters, limit=limit) if merged else store.iter_events(filters, limit=limit)
+    rows = (r.to_dict() for r in found)
     out = sys.stdout
     if fmt == "json":
         n = _write_json(rows, out)
     elif fmt == "csv":
         n = _write_csv(rows, out)
     elif out.isatty():
-        n = _rich_table(list(rows))
+        n = _rich_table(list(rows), MERGED_RICH_COLUMNS if merged else RICH_COLUMNS)
     else:
-        n = _plain_table(rows, out)
+        n = _plain_table(rows, out, MERGED_TABLE_COLUMNS if merged else TABLE_COLUMNS)
     if fmt == "table":
         click.echo(f"{n} events", err=True)
 
@@ -185,9 +211,18 @@ def _write_csv(rows, out) -> int:
         if writer is None:
             writer = csv.DictWriter(out, fieldnames=list(r), lineterminator="\n")
             writer.writeheader()
-        writer.writerow({k: "; ".join(map(str, v)) if isinstance(v, list) else v for k, v in r.items()})
+        writer.writerow({k: _csv_value(v) for k, v in r.items()})
         n += 1
     return n
+
+
+def _csv_value(value):
+    """Lists of plain values joined with '; '; lists of objects (a merged event's claims) as JSON."""
+    if isinstance(value, list):
+        if any(isinstance(v, (dict, list)) for v in value):
+            return json.dumps(value, ensure_ascii=False)
+        return "; ".join(map(str, value))
+    return value
 
 
 def _cell(value) -> str:
@@ -205,27 +240,34 @@ RICH_COLUMNS = (  # (field, header, Rich column options): short fields never wra
     ("place", "place", {"max_width": 16}), ("country", "iso", {"no_wrap": True}),
     ("fatalities_min", "killed", {"justify": "right", "no_wrap": True}),
     ("evidence", "evidence", {"ratio": 1, "min_width": 20}))
+MERGED_RICH_COLUMNS = (
+    ("date_start", "date", {"no_wrap": True}), ("type", "type", {"no_wrap": True}),
+    ("acled_sub_event_type", "ACLED", {"max_width": 18}), ("modality", "modality", {"no_wrap": True}),
+    ("sources", "sources", {"ratio": 1}), ("targets", "targets", {"ratio": 1}), ("place", "place", {"max_width": 16}),
+    ("country", "iso", {"no_wrap": True}), ("fatalities", "killed", {"justify": "right", "no_wrap": True}),
+    ("fatalities_max", "max", {"justify": "right", "no_wrap": True}),
+    ("n_sources", "outlets", {"justify": "right", "no_wrap": True}), ("merged_id", "id", {"no_wrap": True}))
 
 
-def _rich_table(rows: list[dict]) -> int:
+def _rich_table(rows: list[dict], columns) -> int:
     from rich.console import Console
     from rich.table import Table
 
     table = Table(header_style="bold", expand=True)
-    for _, header, options in RICH_COLUMNS:
+    for _, header, options in columns:
         table.add_column(header, **options)
     for r in rows:
-        table.add_row(*(_cell(r[field]) for field, _, _ in RICH_COLUMNS))
+        table.add_row(*(_cell(r[field]) for field, _, _ in columns))
     Console().print(table)
     return len(rows)
 
 
-def _plain_table(rows, out) -> int:
+def _plain_table(rows, out, columns) -> int:
     """Tab-separated: stable for scripts and `column -t`, one event per line."""
-    out.write("\t".join(TABLE_COLUMNS) + "\n")
+    out.write("\t".join(columns) + "\n")
     n = 0
     for r in rows:
-        out.write("\t".join(_cell(r[c]).replace("\t", " ") for c in TABLE_COLUMNS) + "\n")
+        out.write("\t".join(_cell(r[c]).replace("\t", " ") for c in columns) + "\n")
         n += 1
     return n
 
@@ -235,32 +277,40 @@ def _plain_table(rows, out) -> int:
 @click.option("--format", "fmt", type=click.Choice(["acled-csv", "geojson", "parquet", "jsonl"]), required=True,
               help="acled-csv: ACLED's columns and codes (only events ACLED would code); geojson: a "
                    "FeatureCollection of the events with coordinates; parquet: every event field; jsonl: one "
-                   "output-contract result per article.")
+                   "output-contract result per article (with --merged: one merged event per line).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="The file to write ('-' for stdout, except parquet).")
+@_merged_option("--merged for acled-csv, geojson and parquet; --reports for jsonl")
 @click.pass_context
 @_store_command
-def export(ctx, store, filters, fmt: str, output: str) -> None:
-    """Write the stored events (the same filters as query) as ACLED-style CSV, GeoJSON, Parquet or JSONL."""
+def export(ctx, store, filters, fmt: str, output: str, merged: bool | None) -> None:
+    """Write the stored events (the same filters as query) as ACLED-style CSV, GeoJSON, Parquet or JSONL.
+
+    Merged events (the default but for jsonl) are one row per real-world event: ACLED's fatalities is the best
+    estimate (the lowest toll reported), extra columns give fatalities_min/max, n_sources, n_reports and the
+    earliest report's date; source lists the outlets, notes the reports and who gave which toll.
+    """
     from . import export as ex
 
+    merged = fmt != "jsonl" if merged is None else merged
+    _warn_unmerged(store, merged)
     if fmt == "parquet":
         if output == "-":
             _fail("parquet needs a file: pass -o FILE.parquet.")
-        n = ex.write_parquet(store, filters, output)
+        n = ex.write_parquet(store, filters, output, merged=merged)
     else:
         out = sys.stdout if output == "-" else open(output, "w", encoding="utf-8", newline="")
         try:
             if fmt == "acled-csv":
-                n = ex.write_acled_csv(store, filters, out, ex.country_table(_kb(ctx)))
+                n = ex.write_acled_csv(store, filters, out, ex.country_table(_kb(ctx)), merged=merged)
             elif fmt == "geojson":
-                n = ex.write_geojson(store, filters, out)
+                n = ex.write_geojson(store, filters, out, merged=merged)
             else:
-                n = ex.write_jsonl(store, filters, out)
+                n = ex.write_jsonl(store, filters, out, merged=merged)
         finally:
             if out is not sys.stdout:
                 out.close()
-    what = "articles" if fmt == "jsonl" else "events"
+    what = "merged events" if merged else "articles" if fmt == "jsonl" else "events"
     click.echo(f"exported {n} {what} to {output}", err=True)
 
 

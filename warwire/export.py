@@ -1,5 +1,10 @@
 """Exports of stored events: ACLED-style CSV, GeoJSON, Parquet, and JSONL in the output contract.
 
+Every writer takes ``merged``: True writes merged events (one row per real-world event, however many
+reports told it: its best fatality estimate and the range, the number of sources, its reports), False
+single events as each article reported them. JSONL with ``merged`` writes one merged event per line (the
+output contract has no merged events).
+
     with Store.open("events.duckdb", read_only=True) as store, open("out.csv", "w", newline="") as fh:
         n = write_acled_csv(store, Filters(countries=("IRQ",)), fh, country_table(ActorKB.load()))
 
@@ -22,7 +27,8 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlsplit
 
-from .store import EventRow, Filters, Store
+from .store import EventRow, Filters, MergedRow, Store
+from .store.merged_query import actor_label
 from .store.query import ActorRef
 
 log = logging.getLogger(__name__)
@@ -34,6 +40,10 @@ ACLED_COLUMNS = ("event_id_cnty", "event_date", "year", "time_precision", "disor
                  "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3",
                  "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
                  "fatalities", "tags", "timestamp")
+# Merged events add what ACLED's columns cannot hold: the range of the reported tolls (``fatalities`` is
+# the best estimate: the lowest figure reported), how many outlets and reports, the earliest report's date.
+MERGED_COLUMNS = ACLED_COLUMNS + ("fatalities_min", "fatalities_max", "n_sources", "n_reports",
+                                  "earliest_report_date", "warwire_merged_id")
 
 # Modalities ACLED would code as an event (it codes claimed and alleged events with the claim in the notes).
 ACLED_MODALITIES = ("asserted", "claimed", "alleged")
@@ -144,16 +154,89 @@ def acled_filters(filters: Filters | None) -> Filters:
     return f if f.modalities else replace(f, modalities=ACLED_MODALITIES)
 
 
-def write_acled_csv(store: Store, filters: Filters | None, out: TextIO, countries: Mapping[str, Country]) -> int:
-    writer = csv.DictWriter(out, fieldnames=ACLED_COLUMNS, lineterminator="\n")
+def merged_acled_row(row: MergedRow, countries: Mapping[str, Country]) -> dict:
+    """One merged event as an ACLED row: ``source`` the outlets, ``notes`` the earliest report's sentence and
+    who said what, ``tags`` the report ids, plus the MERGED_COLUMNS."""
+    m, p = row.event, row.event.place
+    iso3 = p.country if p else None
+    country = countries.get(iso3 or "")
+    inter1 = inter_code(m.sources[0] if m.sources else None)
+    inter2 = inter_code(m.targets[0] if m.targets else None)
+    disorder = DISORDER_BY_SUB.get(m.acled_sub_event_type or "") or DISORDER.get(m.acled_event_type or "", "")
+    by_label = {r.label: r for r in row.reports}
+    claims = "; ".join(f"{_toll(c.min, c.max)} ({_where(by_label.get(c.report))}, {c.published or 'undated'})"
+                       for c in m.fatality_claims)
+    first = by_label.get(m.earliest.report) or (row.reports[0] if row.reports else None)
+    told = f"{len(row.reports)} reports from {m.n_sources} sources: " + ", ".join(_where(r) for r in row.reports)
+    notes = " ".join(filter(None, [first.evidence if first else "", f"[{told}.", f"Fatalities: {claims}." if claims
+                                   else "", "]"]))
+    tags = ([f"warwire_merged={m.id}"] + [f"warwire_event={r.article}#{r.event_id}" for r in row.reports]
+            + ([f"modality={m.modality}"] if m.modality != "asserted" else []))
+    stamps = [r.ingested_at for r in row.reports if r.ingested_at]
+    feature = p.feature if p else None
+    return {
+        "event_id_cnty": f"{iso3 or 'XXX'}{m.id}", "event_date": _iso(m.date_start),
+        "year": m.date_start.year if m.date_start else "",
+        "time_precision": TIME_PRECISION.get(str(m.date_precision), TIME_PRECISION_OTHER),
+        "disorder_type": disorder, "event_type": m.acled_event_type or "", "sub_event_type": m.acled_sub_event_type or "",
+        "actor1": actor_label(m.sources[0]) if m.sources else "",
+        "assoc_actor_1": "; ".join(actor_label(a) for a in m.sources[1:]), "inter1": _blank(inter1),
+        "actor2": actor_label(m.targets[0]) if m.targets else "",
+        "assoc_actor_2": "; ".join(actor_label(a) for a in m.targets[1:]), "inter2": _blank(inter2),
+        "interaction": _blank(interaction(inter1, inter2)),
+        "civilian_targeting": "Civilian targeting" if inter2 == 7 and "Political violence" in disorder else "",
+        "iso": _blank(country.numeric if country else None), "region": (country.region if country else None) or "",
+        "country": country.name if country else (iso3 or ""), "admin1": (p.admin1 if p else None) or "",
+        "admin2": p.name if feature in ("admin2", "district") else "", "admin3": "", "location": p.name if p else "",
+        "latitude": _blank(p.lat if p else None), "longitude": _blank(p.lon if p else None),
+        "geo_precision": GEO_PRECISION.get(feature, GEO_PRECISION_OTHER) if p else "",
+        "source": "; ".join(sorted({_host(r.url) or r.title or r.article for r in row.reports})), "source_scale": "",
+        "notes": notes, "fatalities": row.fatalities or 0, "tags": "; ".join(tags),
+        "timestamp": int(max(stamps).replace(tzinfo=dt.timezone.utc).timestamp()) if stamps else "",
+        "fatalities_min": _blank(m.fatalities_min), "fatalities_max": _blank(m.fatalities_max),
+        "n_sources": m.n_sources, "n_reports": len(row.reports), "earliest_report_date": _iso(m.earliest.published),
+        "warwire_merged_id": m.id,
+    }
+
+
+def write_acled_csv(store: Store, filters: Filters | None, out: TextIO, countries: Mapping[str, Country], *,
+                    merged: bool = False) -> int:
+    writer = csv.DictWriter(out, fieldnames=MERGED_COLUMNS if merged else ACLED_COLUMNS, lineterminator="\n")
     writer.writeheader()
     n = 0
+    if merged:
+        for m in store.iter_merged(acled_filters(filters), order="stored"):
+            if m.event.acled_event_type is not None and not m.event.aggregate:
+                writer.writerow(merged_acled_row(m, countries))
+                n += 1
+        return n
     for row in store.iter_events(acled_filters(filters), order="stored"):
         if row.event.acled.event_type is None or row.event.aggregate is not None:
             continue
         writer.writerow(acled_row(row, countries))
         n += 1
     return n
+
+
+def _iso(d: dt.date | None) -> str:
+    return d.isoformat() if d else ""
+
+
+def _toll(lo: int | None, hi: int | None) -> str:
+    if hi is None:
+        return f"at least {lo}"
+    if lo is None:
+        return f"at most {hi}"
+    return str(lo) if lo == hi else f"{lo}-{hi}"
+
+
+def _where(r) -> str:
+    return (r.url or r.article) if r is not None else "?"
+
+
+def _host(url: str | None) -> str:
+    host = urlsplit(url).hostname if url and "//" in url else None
+    return (host or "").removeprefix("www.")
 
 
 def _blank(v):
@@ -167,47 +250,54 @@ def _lowest(q) -> int:
 
 
 def _outlet(row: EventRow) -> str:
-    host = urlsplit(row.url).hostname if row.url and "//" in row.url else None
-    return (host or "").removeprefix("www.") or row.title or row.article
+    return _host(row.url) or row.title or row.article
 
 
 # ------------------------------------------------------------------ GeoJSON, Parquet, JSONL
 
 
-def features(store: Store, filters: Filters | None) -> Iterator[dict]:
+def features(store: Store, filters: Filters | None, *, merged: bool = False) -> Iterator[dict]:
     """RFC 7946 Point features (lon, lat order) of the matching events that have valid coordinates."""
-    for row in store.iter_events(filters, order="stored"):
-        p = row.place
+    rows = store.iter_merged(filters, order="stored") if merged else store.iter_events(filters, order="stored")
+    for row in rows:
+        p = row.event.place if merged else row.place
         if p is None or p.lat is None or p.lon is None:
             continue
+        key = row.event.id if merged else row.pk
         if not (math.isfinite(p.lat) and math.isfinite(p.lon) and -90 <= p.lat <= 90 and -180 <= p.lon <= 180):
-            log.warning("event %s: coordinates %s, %s out of range; left out of the GeoJSON", row.pk, p.lat, p.lon)
+            log.warning("event %s: coordinates %s, %s out of range; left out of the GeoJSON", key, p.lat, p.lon)
             continue
-        yield {"type": "Feature", "id": row.pk, "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]},
+        yield {"type": "Feature", "id": key, "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]},
                "properties": row.to_dict()}
 
 
-def write_geojson(store: Store, filters: Filters | None, out: TextIO) -> int:
+def write_geojson(store: Store, filters: Filters | None, out: TextIO, *, merged: bool = False) -> int:
     """A FeatureCollection, streamed feature by feature so a large export needs little memory."""
     out.write('{"type": "FeatureCollection", "features": [')
     n = 0
-    for feature in features(store, filters):
+    for feature in features(store, filters, merged=merged):
         out.write(("\n" if n == 0 else ",\n") + json.dumps(feature, ensure_ascii=False, allow_nan=False))
         n += 1
     out.write("\n]}\n")
     return n
 
 
-def write_parquet(store: Store, filters: Filters | None, path: str | Path) -> int:
-    """Every event field, with sources/targets as lists of actor structs, written by DuckDB itself."""
+def write_parquet(store: Store, filters: Filters | None, path: str | Path, *, merged: bool = False) -> int:
+    """Every field, written by DuckDB itself: single events with sources/targets as lists of actor structs,
+    or merged events with their reports as a list of structs (JSON columns as JSON text)."""
+    if merged:
+        return store.copy_merged(filters, path, "parquet")
     return store.copy_events(filters, path, "parquet")
 
 
-def write_jsonl(store: Store, filters: Filters | None, out: TextIO) -> int:
+def write_jsonl(store: Store, filters: Filters | None, out: TextIO, *, merged: bool = False) -> int:
     """One output-contract Result per article. Without filters every current article (rejected ones as
-    error objects); with filters the articles with a matching event, holding only those events."""
+    error objects); with filters the articles with a matching event, holding only those events. With
+    ``merged``: one merged event per line (``MergedRow.to_dict``)."""
     n = 0
-    for result in store.results(None if filters in (None, Filters()) else filters):
-        out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+    items = ((m.to_dict() for m in store.iter_merged(filters, order="stored")) if merged else
+             (r.to_dict() for r in store.results(None if filters in (None, Filters()) else filters)))
+    for obj in items:
+        out.write(json.dumps(obj, ensure_ascii=False) + "\n")
         n += 1
     return n

@@ -119,28 +119,101 @@ class MergedEvent:
             "confidence": self.confidence, "producer": self.producer}
 
 
+@dataclass(frozen=True, slots=True)
+class Component:
+    """Reports joined by links, directly or through each other, and the merged events they make.
+
+    Merging never looks across components: the merged events of a set of reports are those of each of its
+    components merged alone. That is what lets a store merge only the components new reports touch.
+    """
+
+    id: str                          # "C" + a hash of the sorted report keys
+    reports: tuple[str, ...]
+    events: tuple[MergedEvent, ...]
+
+
 def merge(reports, rules: MergeRules = DEFAULT_RULES) -> list[MergedEvent]:
     """Merge reports of the same real event; one MergedEvent per cluster, ordered by date then id.
 
     Identical duplicate reports count once; two different reports with the same key raise ValueError.
     """
-    ordered = _unique(reports)
-    events = [build(c) for c in clusters(ordered, rules)]
+    events = [e for c in merge_components(reports, rules) for e in c.events]
     return sorted(events, key=lambda e: (e.date_start is None, e.date_start or dt.date.min, e.id))
 
 
-def clusters(reports: list[Report], rules: MergeRules = DEFAULT_RULES) -> list[tuple[Report, ...]]:
-    """The clusters of ``reports`` (already sorted by key and unique), each sorted by key.
+def merge_components(reports, rules: MergeRules = DEFAULT_RULES) -> list[Component]:
+    """Like :func:`merge`, the merged events grouped by link component (ordered by their first key)."""
+    ordered = _unique(reports)
+    links = _links(ordered, rules)
+    root = _components(len(ordered), links)
+    members: dict[int, list[int]] = {}
+    for i in range(len(ordered)):
+        members.setdefault(root[i], []).append(i)
+    events: dict[int, list[MergedEvent]] = {}
+    for cluster in _settle(ordered, rules, links):
+        events.setdefault(root[cluster[0]], []).append(build(tuple(ordered[i] for i in cluster)))
+    out = []
+    for r in sorted(members):
+        keys = tuple(ordered[i].key for i in members[r])
+        out.append(Component("C" + merged_id(keys)[1:], keys, tuple(sorted(events[r], key=lambda e: e.id))))
+    return out
 
-    Links are taken by score level, strongest first. Within a level the two clusters joined next are the
-    ones with the most links between them (then the lowest keys), so a vague report joins the event
-    that most reports corroborate; a join happens only if every cross pair passes the gates.
-    """
+
+def linked_to(new, old, rules: MergeRules = DEFAULT_RULES) -> set[str]:
+    """Keys of the reports in ``old`` that link to at least one report in ``new`` (blocking, then the gates
+    and the link score): the old reports whose components a merge of ``new`` has to reopen."""
+    ordered = _unique([*new, *old])
+    fresh = {r.key for r in new}
+    found = set()
+    for i, j in candidate_pairs(ordered, rules):
+        a, b = ordered[i], ordered[j]
+        if (a.key in fresh) == (b.key in fresh) or (b.key if a.key in fresh else a.key) in found:
+            continue
+        assessed = assess(a, b, rules)
+        if assessed is not None and assessed.links(rules):
+            found.add(b.key if a.key in fresh else a.key)
+    return found
+
+
+def clusters(reports: list[Report], rules: MergeRules = DEFAULT_RULES) -> list[tuple[Report, ...]]:
+    """The clusters of ``reports`` (already sorted by key and unique), each sorted by key."""
+    return [tuple(reports[i] for i in m) for m in _settle(reports, rules, _links(reports, rules))]
+
+
+def _links(reports: list[Report], rules: MergeRules) -> dict[tuple[int, int], float]:
+    """Score of every pair (i < j) that links."""
     links: dict[tuple[int, int], float] = {}
     for i, j in candidate_pairs(reports, rules):
         found = assess(reports[i], reports[j], rules)
         if found is not None and found.links(rules):
             links[(i, j)] = found.score
+    return links
+
+
+def _components(n: int, links) -> list[int]:
+    """The lowest index of each report's link component."""
+    parent = list(range(n))
+
+    def root(c: int) -> int:
+        while parent[c] != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    for i, j in links:
+        a, b = root(i), root(j)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    return [root(i) for i in range(n)]
+
+
+def _settle(reports: list[Report], rules: MergeRules, links: dict[tuple[int, int], float]) -> list[list[int]]:
+    """The clusters (index lists) the links make.
+
+    Links are taken by score level, strongest first. Within a level the two clusters joined next are the
+    ones with the most links between them (then the lowest keys), so a vague report joins the event
+    that most reports corroborate; a join happens only if every cross pair passes the gates.
+    """
     state = _Clusters(reports, rules, links)
     levels: dict[float, list[tuple[int, int]]] = {}
     for pair, score in sorted(links.items()):
@@ -150,7 +223,7 @@ def clusters(reports: list[Report], rules: MergeRules = DEFAULT_RULES) -> list[t
         for group in state.groups(levels[score]):
             while state.join_best(group):
                 pass
-    return [tuple(reports[i] for i in m) for _, m in sorted(state.members.items())]
+    return [m for _, m in sorted(state.members.items())]
 
 
 class _Clusters:
@@ -432,4 +505,4 @@ def _iso(d: dt.date | None) -> str | None:
 
 __all__ = ["Report", "ActorRef", "PlaceRef", "report_from_result", "MergedEvent", "FatalityClaim", "Claim",
            "Disagreement", "EarliestReport", "MergeRules", "DEFAULT_RULES", "merge", "clusters", "build",
-           "merged_id", "PRODUCER"]
+           "merged_id", "PRODUCER", "Component", "merge_components", "linked_to"]

@@ -26,10 +26,11 @@ class ActorRef:
     kb_id: str | None = None
     country: str | None = None
     kind: ActorKind = ActorKind.UNKNOWN
+    acled_name: str | None = None        # how ACLED names it (for exports of merged events)
 
     @classmethod
     def of(cls, actor: Actor) -> "ActorRef":
-        return cls(actor.name, actor.canonical, actor.kb_id, actor.country, actor.kind)
+        return cls(actor.name, actor.canonical, actor.kb_id, actor.country, actor.kind, actor.acled_name)
 
     @property
     def label(self) -> str:
@@ -37,12 +38,12 @@ class ActorRef:
 
     def to_dict(self) -> dict:
         return {"name": self.name, "canonical": self.canonical, "kb_id": self.kb_id, "country": self.country,
-                "kind": str(self.kind)}
+                "kind": str(self.kind), "acled_name": self.acled_name}
 
     @classmethod
     def from_dict(cls, d: dict) -> "ActorRef":
         return cls(str(d["name"]), d.get("canonical"), d.get("kb_id"), d.get("country"),
-                   ActorKind(d.get("kind") or "unknown"))
+                   ActorKind(d.get("kind") or "unknown"), d.get("acled_name"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +105,7 @@ class Report:
     @property
     def outlet(self) -> str:
         """Who published it, for counting distinct sources: the source name, the URL host, or the article."""
-        return (self.source or _host(self.url) or self.article_id).casefold()
+        return (self.source or url_host(self.url) or self.article_id).casefold()
 
     @property
     def has_fatalities(self) -> bool:
@@ -166,7 +167,7 @@ def report_from_result(result: Result) -> list[Report]:
         fat = ev.fatalities
         out.append(Report(
             article_id=art.id, event_id=ev.id, type=ev.type, published=art.published, url=art.url,
-            source=_host(art.url), mode=ev.mode, acled_event_type=ev.acled.event_type,
+            source=url_host(art.url), mode=ev.mode, acled_event_type=ev.acled.event_type,
             acled_sub_event_type=ev.acled.sub_event_type, modality=ev.modality, aggregate=ev.aggregate is not None,
             date_start=date.start if date else None, date_end=(date.end or date.start) if date else None,
             date_precision=date.precision if date else Precision.UNKNOWN,
@@ -187,7 +188,8 @@ def _refs(ids: tuple[str, ...], actors: dict[str, Actor], article: str, event: s
     return tuple(refs)
 
 
-def _host(url: str | None) -> str | None:
+def url_host(url: str | None) -> str | None:
+    """The host of ``url`` without "www.", the outlet a report is counted under."""
     if not url:
         return None
     host = urlsplit(url if "//" in url else "//" + url).hostname or ""
@@ -204,4 +206,4 @@ def _date(value) -> dt.date | None:
     return dt.date.fromisoformat(str(value))
 
 
-__all__ = ["ActorRef", "PlaceRef", "Report", "report_from_result"]
+__all__ = ["ActorRef", "PlaceRef", "Report", "report_from_result", "url_host"]

@@ -32,6 +32,7 @@ from . import records as rec
 from . import write
 from .query import (EventRow, Filters, assemble_rows, count_events, row_from, select_events, select_pks,
                     where)
+from .merged_query import MergedRow, count_merged, merged_row_from, select_merged
 from .schema import LATEST, current_version, migrate
 from .write import AddStatus
 
@@ -310,11 +311,51 @@ class Store:
         self._con.execute(f"COPY ({sql}) TO '{_sql_path(path)}' (FORMAT {fmt})", params)
         return self.count(filters)
 
-    def remerge(self, **kwargs) -> int:
-        """Rebuild the merged events from the current events (see store/merged.py)."""
+    # ------------------------------------------------------------------ reading merged events
+
+    def merged_events(self, filters: Filters | None = None, *, order: str = "recent",
+                      limit: int | None = None) -> list[MergedRow]:
+        """Merged events (one per real event, see store/merged_query.py for what each filter means on
+        them); order "recent" (newest first) or "stored" (by date, then id)."""
+        return list(self.iter_merged(filters, order=order, limit=limit))
+
+    def iter_merged(self, filters: Filters | None = None, *, order: str = "recent",
+                    limit: int | None = None) -> Iterator[MergedRow]:
+        """Like :meth:`merged_events`, streamed."""
+        sql, params = select_merged(filters or Filters(), order, limit)
+        cur = self._con.cursor()
+        try:
+            cur.execute(sql, params)
+            names = [d[0] for d in cur.description]
+            while batch := cur.fetchmany(FETCH_BATCH):
+                for values in batch:
+                    yield merged_row_from(dict(zip(names, values)))
+        finally:
+            cur.close()
+
+    def count_merged(self, filters: Filters | None = None) -> int:
+        sql, params = count_merged(filters or Filters())
+        return self._con.execute(sql, params).fetchone()[0]
+
+    def copy_merged(self, filters: Filters | None, path: str | Path, fmt: str = "parquet") -> int:
+        """Write the matching merged events, their reports as a list of structs, with DuckDB's COPY."""
+        if fmt not in ("parquet", "csv"):
+            raise ValueError(f"copy_merged writes parquet or csv, not {fmt!r}")
+        sql, params = select_merged(filters or Filters(), "stored")
+        self._con.execute(f"COPY ({sql}) TO '{_sql_path(path)}' (FORMAT {fmt})", params)
+        return self.count_merged(filters)
+
+    def unmerged(self) -> int:
+        """Current events no merged event holds yet: what the next remerge will merge (0 when up to date)."""
+        return self._con.execute("SELECT count(*) FROM events WHERE current AND pk NOT IN "
+                                 "(SELECT event_pk FROM merged_event_reports)").fetchone()[0]
+
+    def remerge(self, *, full: bool = False, **kwargs):
+        """Bring the merged events up to date: merge the events stored since the last remerge, or with
+        ``full`` every current event again. Returns a ``RemergeStats`` (see store/merged.py)."""
         from .merged import remerge
 
-        return remerge(self, **kwargs)
+        return remerge(self, full=full, **kwargs)
 
     def counts(self) -> dict[str, int]:
         """Rows per table, and how many articles were rejected."""

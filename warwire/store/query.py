@@ -114,52 +114,60 @@ def _iso(d: dt.date | None) -> str | None:
 
 def where(f: Filters) -> tuple[str, list]:
     """The WHERE clause (over ``events e``) for ``f``, with its parameters in order."""
-    parts: list[str] = []
-    params: list = []
-    if not f.include_superseded:
-        parts.append("e.current")
-    for column, values, fold in (("e.type", f.event_types, str.upper), ("e.modality", f.modalities, str.lower),
-                                 ("e.country", f.countries, str.upper)):
-        if values:
-            parts.append(f"{column} IN ({', '.join('?' * len(values))})")
-            params.extend(fold(v) for v in values)
-    if f.acled_types:
-        marks = ", ".join("?" * len(f.acled_types))
-        parts.append(f"(lower(e.acled_event_type) IN ({marks}) OR lower(e.acled_sub_event_type) IN ({marks}))")
-        params.extend([v.lower() for v in f.acled_types] * 2)
-    if f.since is not None:
-        parts.append("coalesce(e.date_end, e.date_start) >= ?")
-        params.append(f.since)
-    if f.until is not None:
-        parts.append("coalesce(e.date_start, e.date_end) <= ?")
-        params.append(f.until)
-    if f.min_fatalities is not None:
-        parts.append("e.fatalities_min >= ?")
-        params.append(f.min_fatalities)
-    if f.near is not None:
-        sql, p = _near(f.near)
-        parts.append(sql)
-        params.extend(p)
+    parts, params = ([] if f.include_superseded else ["e.current"]), []
+    common, p = field_conditions(f, "e")
+    parts.extend(common)
+    params.extend(p)
     if f.actor is not None or f.actor_kb_ids:
-        sql, p = _actor(f)
-        parts.append(sql)
+        sql, p = actor_events(f)
+        parts.append(f"e.pk IN ({sql})")
         params.extend(p)
     return (" AND ".join(parts) or "TRUE"), params
 
 
-def _near(n: Near) -> tuple[str, list]:
+def field_conditions(f: Filters, t: str) -> tuple[list[str], list]:
+    """Conditions on the columns events and merged_events share (type, modality, country, ACLED types,
+    dates, fatalities, place), over table alias ``t``; every filter but the actor and versions."""
+    parts: list[str] = []
+    params: list = []
+    for column, values, fold in (("type", f.event_types, str.upper), ("modality", f.modalities, str.lower),
+                                 ("country", f.countries, str.upper)):
+        if values:
+            parts.append(f"{t}.{column} IN ({', '.join('?' * len(values))})")
+            params.extend(fold(v) for v in values)
+    if f.acled_types:
+        marks = ", ".join("?" * len(f.acled_types))
+        parts.append(f"(lower({t}.acled_event_type) IN ({marks}) OR lower({t}.acled_sub_event_type) IN ({marks}))")
+        params.extend([v.lower() for v in f.acled_types] * 2)
+    if f.since is not None:
+        parts.append(f"coalesce({t}.date_end, {t}.date_start) >= ?")
+        params.append(f.since)
+    if f.until is not None:
+        parts.append(f"coalesce({t}.date_start, {t}.date_end) <= ?")
+        params.append(f.until)
+    if f.min_fatalities is not None:
+        parts.append(f"{t}.fatalities_min >= ?")
+        params.append(f.min_fatalities)
+    if f.near is not None:
+        sql, p = _near(f.near, t)
+        parts.append(sql)
+        params.extend(p)
+    return parts, params
+
+
+def _near(n: Near, t: str = "e") -> tuple[str, list]:
     """A bounding box first (cheap, prunes most rows), then the haversine distance."""
     dlat = n.km / KM_PER_DEGREE_LAT
-    sql = ["e.lat BETWEEN ? AND ?"]
+    sql = [f"{t}.lat BETWEEN ? AND ?"]
     params: list = [n.lat - dlat, n.lat + dlat]
     cos_lat = _cos_deg(n.lat)
     if abs(n.lat) + dlat < 89 and cos_lat > 0:
         dlon = n.km / (KM_PER_DEGREE_LAT * cos_lat)
         if n.lon - dlon >= -180 and n.lon + dlon <= 180:  # a box crossing the antimeridian is not pruned by lon
-            sql.append("e.lon BETWEEN ? AND ?")
+            sql.append(f"{t}.lon BETWEEN ? AND ?")
             params += [n.lon - dlon, n.lon + dlon]
-    sql.append(f"2 * {EARTH_RADIUS_KM} * asin(sqrt(pow(sin(radians(e.lat - ?) / 2), 2) + cos(radians(?)) * "
-               "cos(radians(e.lat)) * pow(sin(radians(e.lon - ?) / 2), 2))) <= ?")
+    sql.append(f"2 * {EARTH_RADIUS_KM} * asin(sqrt(pow(sin(radians({t}.lat - ?) / 2), 2) + cos(radians(?)) * "
+               f"cos(radians({t}.lat)) * pow(sin(radians({t}.lon - ?) / 2), 2))) <= ?")
     params += [n.lat, n.lat, n.lon, n.km]
     return " AND ".join(sql), params
 
@@ -168,8 +176,8 @@ def _cos_deg(deg: float) -> float:
     return math.cos(math.radians(deg))
 
 
-def _actor(f: Filters) -> tuple[str, list]:
-    """Events with a matched actor among their sources or targets.
+def actor_events(f: Filters) -> tuple[str, list]:
+    """A query of the keys of events with a matched actor among their sources or targets.
 
     matched: actors named ``f.actor`` in their article, every actor sharing a KB id with one of
     them, and every actor with one of ``f.actor_kb_ids``; members (if asked): actors a stored
@@ -197,8 +205,8 @@ def _actor(f: Filters) -> tuple[str, list]:
     else:
         ctes.append(("everyone", "SELECT key FROM matched"))
     with_ = ", ".join(f"{name} AS ({sql})" for name, sql in ctes)
-    return (f"e.pk IN (WITH {with_} SELECT event_pk FROM event_actors "
-            "WHERE actor_key IN (SELECT key FROM everyone))"), params
+    return (f"WITH {with_} SELECT event_pk FROM event_actors "
+            "WHERE actor_key IN (SELECT key FROM everyone)"), params
 
 
 ORDERS = {"recent": "e.date_start DESC NULLS LAST, e.pk DESC", "stored": "e.pk"}

@@ -219,8 +219,60 @@ _V1 = (
     "CREATE INDEX events_article ON events (article_id)",
 )
 
+# Merged events are derived data (a pure function of the current events), so they are dropped and made again
+# rather than altered: a migrated store has no merged events until the next remerge, which then merges all.
+# ``component`` is the link component a merged event belongs to (warwire.resolve.merge.Component): an
+# incremental remerge reopens only the components new reports link to. ``fatalities`` is the best estimate.
+_V2 = (
+    "DROP TABLE merged_event_reports",
+    "DROP TABLE merged_events",
+    """CREATE TABLE merged_events (
+        id VARCHAR PRIMARY KEY,
+        component VARCHAR NOT NULL,
+        type VARCHAR NOT NULL,
+        mode VARCHAR,
+        acled_event_type VARCHAR,
+        acled_sub_event_type VARCHAR,
+        modality VARCHAR NOT NULL,
+        aggregate BOOLEAN NOT NULL,
+        date_start DATE,
+        date_end DATE,
+        date_precision VARCHAR NOT NULL,
+        place_name VARCHAR,
+        country VARCHAR,
+        admin1 VARCHAR,
+        feature VARCHAR,
+        lat DOUBLE,
+        lon DOUBLE,
+        geonames_id BIGINT,
+        sources JSON,
+        targets JSON,
+        n_reports INTEGER NOT NULL,
+        n_articles INTEGER NOT NULL,
+        n_sources INTEGER NOT NULL,
+        fatalities INTEGER,
+        fatalities_min INTEGER,
+        fatalities_max INTEGER,
+        fatality_claims JSON,
+        earliest_event_pk BIGINT,
+        earliest_article_id BIGINT,
+        earliest_published DATE,
+        disagreements JSON,
+        confidence DOUBLE NOT NULL,
+        producer VARCHAR NOT NULL,
+        run_id BIGINT)""",
+    """CREATE TABLE merged_event_reports (
+        merged_id VARCHAR NOT NULL,
+        event_pk BIGINT NOT NULL,
+        article_id BIGINT NOT NULL,
+        PRIMARY KEY (merged_id, event_pk))""",
+    "CREATE INDEX merged_component ON merged_events (component)",
+    "CREATE INDEX merged_reports_event ON merged_event_reports (event_pk)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: articles, records, events, merged events, runs, feed entries", _V1),
+    Migration(2, "merged events by link component, with a best fatality estimate (incremental remerge)", _V2),
 )
 LATEST = MIGRATIONS[-1].version
 

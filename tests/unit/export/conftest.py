@@ -55,3 +55,8 @@ def filled(tmp_path):
             store.add_result(r)
         store.add_rejection(Article("bad", ""), ErrorInfo("empty", "Input text is empty."))
     return path
+
+
+@pytest.fixture
+def make_attack():
+    return attack

@@ -146,20 +146,20 @@ def run(*args):
 
 
 def test_query_json_csv_and_plain_table(filled):
-    as_json = run("query", "--db", str(filled), "--format", "json")
+    as_json = run("query", "--reports", "--db", str(filled), "--format", "json")
     assert as_json.exit_code == 0 and len(json.loads(as_json.stdout)) == 6
-    as_csv = run("query", "--db", str(filled), "--format", "csv", "--country", "syr", "--type", "threaten")
+    as_csv = run("query", "--reports", "--db", str(filled), "--format", "csv", "--country", "syr", "--type", "threaten")
     [row] = list(csv.DictReader(io.StringIO(as_csv.stdout)))
     assert row["article"] == "x3" and row["modality"] == "threatened"
-    table = run("query", "--db", str(filled), "--actor", "Ash Battalion", "--since", "2024-02-01")
+    table = run("query", "--reports", "--db", str(filled), "--actor", "Ash Battalion", "--since", "2024-02-01")
     lines = table.stdout.splitlines()
     assert lines[0].split("\t")[:2] == ["date_start", "type"] and len(lines) == 2 and "Delmar" in lines[1]
 
 
 def test_query_filters_from_the_command_line(filled):
-    near = run("query", "--db", str(filled), "--format", "json", "--near", "33.3,44.4,20", "--min-fatalities", "1")
+    near = run("query", "--reports", "--db", str(filled), "--format", "json", "--near", "33.3,44.4,20", "--min-fatalities", "1")
     assert [r["article"] for r in json.loads(near.stdout)] == ["x1"]
-    acled = run("query", "--db", str(filled), "--format", "json", "--acled-type", "Mob violence",
+    acled = run("query", "--reports", "--db", str(filled), "--format", "json", "--acled-type", "Mob violence",
                 "--modality", "claimed", "--limit", "5")
     assert [r["article"] for r in json.loads(acled.stdout)] == ["x6"]
 
@@ -185,7 +185,7 @@ def test_query_without_a_store_says_how_to_make_one(tmp_path):
                                          ("jsonl", "jsonl")])
 def test_export_command_writes_each_format(filled, tmp_path, fmt, suffix):
     out = tmp_path / f"out.{suffix}"
-    result = run("export", "--db", str(filled), "--format", fmt, "-o", str(out), "--country", "IRQ")
+    result = run("export", "--reports", "--db", str(filled), "--format", fmt, "-o", str(out), "--country", "IRQ")
     assert result.exit_code == 0 and out.exists() and "exported" in result.stderr
     if fmt == "acled-csv":
         rows = list(csv.DictReader(out.open(encoding="utf-8")))

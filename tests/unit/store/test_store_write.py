@@ -215,5 +215,5 @@ def test_public_surface():
     import warwire.store as store_pkg
 
     assert sorted(store_pkg.__all__) == sorted(["Store", "AddStatus", "Run", "Filters", "Near", "EventRow", "ActorRef",
-                                                "content_hash"])
+                                                "MergedRow", "ReportRef", "RemergeStats", "content_hash"])
     assert all(hasattr(store_pkg, name) for name in store_pkg.__all__)
