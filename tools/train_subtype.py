@@ -131,10 +131,17 @@ def main(argv=None) -> int:
     ap.add_argument("--c", type=float, default=0.0, help="inverse L2 penalty; 0 picks one by cross-validation")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--min-count", type=int, default=2, help="drop features seen in fewer rows")
+    ap.add_argument("--features", type=Path, default=None,
+                    help="cache of the extracted features (reused when it exists: delete it after changing rules)")
     a = ap.parse_args(argv)
 
     rows = load_rows(a.data)
-    feats = featurise(rows)
+    if a.features and a.features.is_file():
+        feats = json.loads(a.features.read_text(encoding="utf-8"))
+    else:
+        feats = featurise(rows)
+        if a.features:
+            a.features.write_text(json.dumps(feats), encoding="utf-8")
     keep = [(f, r["label"]) for f, r in zip(feats, rows) if f is not None]
     print(f"{len(rows)} written rows, {len(keep)} with a coded event; labels: {Counter(r['label'] for r in rows)}")
     classes = sorted({lab for _, lab in keep})

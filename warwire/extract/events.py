@@ -69,6 +69,8 @@ class EventExtractor:
         self.anaphoric = lex.frame("anaphoric_determiners")
         self.light = lex.frame("light_verbs")
         self.harm_verbs = lex.frame("harm_verbs")
+        self.repel = lex.frame("repel_verbs")
+        self.civilian_victims = frozenset(lex.acled.get("civilian_victims") or ())
         self.demand_modals, self.demand_speech = lex.frame("demand_modals"), lex.frame("demand_speech")
         self.demand_cue = Cue("must", "VERB", EventType.REQUEST, None, "none", ("diplomatic",), weight=0.8)
         self.phrases_by_first: dict[str, list] = {}
@@ -186,6 +188,8 @@ class EventExtractor:
             subj = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")] if clause is not None else []
             d.targets = [k for k in verb_roles(actors, tok)[1] + [actors.actor_in(t) for t in subj]
                          if k and k not in d.sources]
+        if d.type == EventType.ASSAULT and not d.targets:
+            d.targets = [k for k in self._repelled_by(tok, actors) if k not in d.sources]
         fr = d.frame
         carrier = fr.carrier
         if carrier is not None and not d.sources:
@@ -214,6 +218,16 @@ class EventExtractor:
                         k = actors.actor_in(g)
                         if k and k not in d.sources:
                             d.sources.append(k)
+
+    def _repelled_by(self, tok: Token, actors: ActorIndex) -> list[str]:
+        """"Russian forces attacked X but were repulsed by Ukrainian forces": the repelling side."""
+        verb = tok if tok.pos_ == "VERB" else tok.head
+        for c in [*verb.conjuncts, *(x for x in verb.children if x.dep_ in ("advcl", "conj"))]:
+            if c.lemma_.lower() in self.repel and passive(c):
+                agents = [g for a in c.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"]
+                keys = [actors.actor_in(g) for g in agents]
+                return [k for k in keys if k]
+        return []
 
     def _demonym_source(self, tok: Token, actors: ActorIndex) -> list[str]:
         """"Israeli strikes", "US airstrikes": the nationality adjective names the source."""
@@ -549,6 +563,17 @@ class EventExtractor:
         return src_ids
 
     @staticmethod
+    def _victims_by_definition(d: Draft, actors: ActorIndex) -> list[str]:
+        """Violence against civilians, looting and arrests have civilians on the receiving end by ACLED's
+        definition: when the text names no target, the civilians are named by the trigger itself."""
+        tok = d.trig
+        if tok.i in actors.tok:
+            return []
+        actors.add(AMention(tok.i, tok.i + 1, tok.idx, tok.idx + len(tok), "generic:civilians", None, tok.text,
+                            ActorKind.CIVILIANS, None, generic="civilians", descriptive=True))
+        return ["generic:civilians"]
+
+    @staticmethod
     def _crowd(d: Draft, actors: ActorIndex) -> None:
         """Those who demonstrate are protesters, whatever else they are ("truck drivers held protests"):
         ACLED's convention, with the named group kept as an associate."""
@@ -631,6 +656,8 @@ class EventExtractor:
         if self.subtype is None and d.type == EventType.ASSAULT and acled.event_type is None and d.fatalities and \
                 d.frame.modality == Modality.ASSERTED:
             acled = AcledCode("Violence against civilians", "Attack")
+        if not tgt_ids and acled.sub_event_type in self.civilian_victims:
+            tgt_ids = self._victims_by_definition(d, actors)
         mode = d.mode.mode if d.mode and d.type == EventType.ASSAULT else (d.cue.mode if d.type == d.cue.type else None)
         if d.type == EventType.THREATEN:
             mode = "violence" if d.cue.type == EventType.ASSAULT else d.cue.mode
