@@ -113,13 +113,16 @@ class EventExtractor:
 
     def _triggers(self, doc: Doc, actors: ActorIndex):
         for tok in doc:
-            if tok.pos_ not in ("VERB", "NOUN", "PROPN") or tok.dep_ == "compound":
+            if tok.pos_ not in ("VERB", "NOUN", "PROPN", "ADP", "ADV") or tok.dep_ == "compound" and \
+                    not (tok.i > 1 and doc[tok.i - 1].text in ("-", "–")):
                 continue
             if tok.i > 1 and doc[tok.i - 1].text in ("-", "–") and not doc[tok.i - 2].whitespace_:
                 joined = self._cue_text(doc[tok.i - 2].lower_ + tok.lower_, "NOUN")
                 if joined is not None:  # "shoot-out" is a shootout
                     yield tok, joined
                 continue  # "Iran-backed", "so-called", "US-led": a modifier, not an event
+            if tok.pos_ in ("ADP", "ADV"):
+                continue  # only as the end of a hyphenated word ("sit-in")
             m = actors.tok.get(tok.i)
             if m is not None and not m.descriptive or tok.ent_type_ in ("DATE", "TIME"):
                 continue
@@ -496,6 +499,9 @@ class EventExtractor:
                 protest.hints = [hint] + [h for h in protest.hints if h != hint]
                 protest.targets += [s for s in d.sources if s not in protest.targets and s not in protest.sources]
                 continue  # the police dispersing or arresting the demonstrators is part of the protest
+            if d.type == EventType.COERCE and d.cue.mode == "restrict" and d.sources and \
+                    actors.keys.get(d.sources[0]) is not None and actors.keys[d.sources[0]].kind == ActorKind.PROTESTERS:
+                d.type, d.hints = EventType.PROTEST, ["peaceful_protest"]  # demonstrators "blocked the access"
             if d.type == EventType.MOBILIZE and d.cue.mode == "troops" and not self._armed(d.sources, actors) and \
                     d.trig.dep_ not in ("acl", "amod", "relcl") and \
                     any(c.dep_ == "nsubj" for c in d.trig.children):
