@@ -24,6 +24,9 @@ class SubtypeModel:
     classes: tuple[str, ...]
     bias: tuple[float, ...]
     weights: dict[str, tuple[float, ...]]
+    # Below this probability the model defers to the rules: trained on text we wrote, it is sure of
+    # itself on reports like those and less so on others.
+    min_confidence: float = 0.0
 
     @classmethod
     def load(cls, path: str | Path) -> "SubtypeModel":
@@ -32,13 +35,14 @@ class SubtypeModel:
             classes = tuple(data["classes"])
             bias = tuple(float(b) for b in data["bias"])
             weights = {f: tuple(float(x) for x in w) for f, w in data["weights"].items()}
+            min_conf = float(data.get("min_confidence", 0.0))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ConfigError(f"Cannot read the ACLED sub-type model {path}: {exc}. Retrain it with "
                               "`python tools/train_subtype.py` or remove the file to use the rules alone.") from exc
         if len(bias) != len(classes) or any(len(w) != len(classes) for w in weights.values()):
             raise ConfigError(f"The ACLED sub-type model {path} is inconsistent (a row has the wrong number of "
                               "classes). Retrain it with `python tools/train_subtype.py`.")
-        return cls(classes, bias, weights)
+        return cls(classes, bias, weights, min_conf)
 
     def scores(self, feats: list[str]) -> list[float]:
         """Class probabilities for a bag of features."""
@@ -58,8 +62,8 @@ class SubtypeModel:
         return self.classes[i], p[i]
 
     def refine(self, rule: AcledCode, feats: list[str]) -> AcledCode:
-        label, _ = self.predict(feats)
-        return code_of(label)
+        label, p = self.predict(feats)
+        return code_of(label) if p >= self.min_confidence else rule
 
 
 def code_of(label: str) -> AcledCode:
