@@ -15,7 +15,7 @@ from ..types import Modality
 
 # Dependencies through which a governing verb's meaning reaches the trigger.
 GOVERNING = frozenset({"xcomp", "ccomp", "dobj", "pobj", "prep", "advcl", "acl", "pcomp", "conj", "attr", "oprd",
-                       "nsubj", "nsubjpass", "npadvmod", "agent", "dative", "csubj"})
+                       "nsubj", "nsubjpass", "npadvmod", "agent", "dative", "csubj", "acomp"})
 PAST = frozenset({"VBD", "VBN"})
 PRESENT = frozenset({"VB", "VBP", "VBZ", "MD"})
 MAX_UP = 6
@@ -100,6 +100,9 @@ class ModalityReader:
                         (lemma not in self.allege_needs or any(c.lemma_.lower() in self.allege_compl
                                                                for c in head.subtree)):
                     accused = next((c for c in head.children if c.dep_ in ("dobj",)), None)
+                    if head.pos_ == "NOUN" and head.dep_ in ("dobj", "pobj") and \
+                            head.head.lemma_.lower() in self.deny:
+                        return Frame(Modality.DENIED, head.head, None, carrier)  # "rejected accusations of X"
                     return Frame(Modality.ALLEGED, head, None, carrier, accused)
                 if lemma in self.deny and dep in ("dobj", "xcomp", "ccomp", "pcomp"):
                     return Frame(Modality.DENIED, head, None, carrier)
