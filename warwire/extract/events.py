@@ -138,12 +138,15 @@ class EventExtractor:
         if lemma in self.lex.negative:
             return None
         pos = "NOUN" if tok.pos_ == "PROPN" else tok.pos_
+        plain = None  # a cue whose condition holds ("seized weapons") beats the plain reading ("seized")
         for cue in self.lex.lookup(lemma, pos) or self.lex.lookup(tok.lower_, pos):
             if cue.requires_dep is None:
+                plain = plain or cue
+            elif any(c.dep_ == cue.requires_dep and (not cue.requires or c.lemma_.lower() in cue.requires)
+                     for c in tok.children):
                 return cue
-            if any(c.dep_ == cue.requires_dep and (not cue.requires or c.lemma_.lower() in cue.requires)
-                   for c in tok.children):
-                return cue
+        if plain is not None:
+            return plain
         if lemma in self.demand_speech and self._demanded(tok) is not None:
             return self.demand_cue  # "Russia said Sudan must return the helicopter": a demand
         return None
@@ -627,7 +630,7 @@ class EventExtractor:
             t = d.trig
             det = next((c.lower_ for c in t.children if c.dep_ == "det"), None)
             repeat = (t.pos_ == "NOUN" and det in self.anaphoric and not d.sources and not d.targets
-                      and d.fatalities is None and d.type in seen)
+                      and d.fatalities is None and d.type in seen and not _own_setting(t))
             if t.dep_ == "attr" and t.head.lemma_ == "be" and d.type in seen:
                 repeat = True
             if not repeat:
@@ -847,6 +850,12 @@ def _lemmas_around(doc: Doc, sent) -> set[str]:
     if end < len(doc):
         end = doc[end].sent.end
     return {t.lemma_.lower() for t in doc[sent.start:end]}
+
+
+def _own_setting(tok: Token) -> bool:
+    """"the attack on a bus in Kasese last week": a definite noun with its own date is a new event, not
+    the one just told."""
+    return any(c.i != tok.i and c.ent_type_ == "DATE" for c in tok.subtree)
 
 
 def _own_phrase(tok: Token) -> list[Token]:
