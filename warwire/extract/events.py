@@ -890,7 +890,9 @@ def _feature_rank(m) -> int:
     # when the text names the town too (ACLED's location is a populated place).
     order = {"base": 0, "village": 1, "town": 1, "city": 1, "district": 1, "facility": 1.5, "airport": 1.5,
              "water": 1.5, "other": 1.5, "admin2": 2, "admin1": 3, "region": 3, "country": 4}
-    return order.get(m.entry.feature, 2) if m.entry else 1
+    if m.entry is None:  # unknown: a settlement when the text says so ("X village", "X (District, ...)")
+        return 1 if m.within is not None or m.hint else 1.6
+    return order.get(m.entry.feature, 2)
 
 
 def _max_q(a: Quantity | None, b: Quantity | None) -> Quantity | None:

@@ -26,6 +26,14 @@ ADMIN_SUFFIX = {"province": "admin1", "governorate": "admin1", "state": "admin1"
 FACILITY_SUFFIX = ("airport", "international airport", "air base", "airbase", "base", "crossing")
 PLACE_PREPS = frozenset({"in", "near", "at", "outside", "of", "from", "to", "between", "around", "towards",
                          "toward", "and", "into", "across", "inside", "through"})
+# Prepositions after which a capitalised name nobody knows is still a place ("clashes at Tall Battal").
+SETTING_PREPS = frozenset({"in", "at", "near", "outside", "around", "inside"})
+# Nouns whose "of X" is a place: "the outskirts of X".
+AREA_NOUNS = frozenset({"outskirts", "perimeter", "countryside", "suburbs", "suburb", "vicinity", "environs",
+                        "neighbourhood", "neighborhood", "centre", "center", "heart", "edge", "entrance", "gates",
+                        "village", "town", "city", "district", "province", "region", "area", "locality",
+                        "municipality", "county", "commune", "governorate", "south", "north", "east", "west",
+                        "southwest", "southeast", "northwest", "northeast", "west", "east"})
 CALENDAR_WORDS = frozenset("""january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday""".split())
 DIRECTIONS = frozenset({"northern", "southern", "eastern", "western", "central", "north", "south", "east", "west",
@@ -356,6 +364,11 @@ def _named_place(doc: Doc, prep: Token, span: SpacySpan) -> bool:
         return True
     if after is not None and (after.lower_ in ADMIN_SUFFIX and after.lower_ not in ("state",)):
         return prep.lower_ in ("in", "near", "at", "of", "outside", "around")
+    if prep.lower_ in SETTING_PREPS and all(t.pos_ == "PROPN" for t in span) and \
+            not any(t.ent_type_ in ("NORP", "DATE", "TIME", "LANGUAGE", "MONEY") for t in span):
+        return True  # "stormed the town ... at Thangam Nagar": a name where only a place can stand
+    if prep.lower_ == "of" and before in AREA_NOUNS:
+        return True  # "the outskirts of X", "the eastern perimeter of X"
     return prep.lower_ in ("in", "near", "outside") and after is not None and after.text == "("
 
 
