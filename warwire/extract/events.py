@@ -28,6 +28,8 @@ WEAK = 0.5
 COOPERATIVE = frozenset({EventType.AGREE, EventType.CONCEDE, EventType.SUPPORT, EventType.AID,
                          EventType.COOPERATE})
 MATERIAL = frozenset({EventType.ASSAULT, EventType.PROTEST})
+ARMED_KINDS = frozenset({ActorKind.MILITIA, ActorKind.REBEL, ActorKind.TERRORIST, ActorKind.MILITARY,
+                         ActorKind.POLICE})
 VERBAL = frozenset({EventType.REQUEST, EventType.SUPPORT, EventType.CONSULT, EventType.COOPERATE, EventType.AGREE,
                     EventType.CONCEDE, EventType.AID})  # cues below this weight need an actor, a mode or a count to count as an event
 
@@ -224,6 +226,27 @@ class EventExtractor:
                         k = actors.actor_in(g)
                         if k and k not in d.sources:
                             d.sources.append(k)
+        if d.type == EventType.ASSAULT and not d.sources and tok.pos_ == "VERB" and passive(tok):
+            for c in tok.children:  # "was wounded in an attack by unidentified assailants"
+                if c.dep_ == "prep" and c.lower_ in ("in", "during"):
+                    for n in c.children:
+                        if n.dep_ == "pobj" and self._cue(n) is not None:
+                            d.sources = [k for k in noun_roles(actors, n)[0] if k not in d.targets]
+        if d.type == EventType.ASSAULT and not d.sources and d.frame.modality == Modality.ASSERTED:
+            d.sources = self._armed_nearby(d, actors)
+
+    def _armed_nearby(self, d: Draft, actors: ActorIndex) -> list[str]:
+        """When the parse links no attacker (small parsers misread "two armed men on a motorcycle shot and
+        killed ..."), an armed actor named earlier in the same sentence and not a victim is the likely
+        one; named groups and unidentified gunmen only, never civilians."""
+        sent = d.trig.sent
+        best = None
+        for m in actors.mentions:
+            if sent.start <= m.start < d.trig.i and m.key not in d.targets and m.kind in ARMED_KINDS and \
+                    not m.descriptive and (actors.doc[m.end - 1].dep_ not in ("pobj", "dobj", "poss") or
+                                           actors.doc[m.end - 1].head.lower_ == "by"):
+                best = m
+        return [best.key] if best is not None else []
 
     def _repelled_by(self, tok: Token, actors: ActorIndex) -> list[str]:
         """"Russian forces attacked X but were repulsed by Ukrainian forces": the repelling side."""
