@@ -39,6 +39,9 @@ class ModalityReader:
         self.mobilize = f("mobilize_when_planned")
         self.hyp_marks, self.hyp_verbs = f("hypothetical_marks"), f("hypothetical_verbs")
         self.allege_adv = f("allege_adverbs")
+        self.coercive = f("threat_when_promised")
+        self.condition_marks = f("condition_marks")
+        self.conditional_threats = self.coercive | f("threat_when_conditional")
         self.allege_needs, self.allege_compl = f("allege_needs_complement"), f("allege_complements")
 
     def negated(self, tok: Token) -> bool:
@@ -67,6 +70,10 @@ class ModalityReader:
             return Frame(Modality.HYPOTHETICAL)
         if any(c.dep_ == "advmod" and c.lower_ in self.allege_adv for c in trig.children):
             return Frame(Modality.ALLEGED)
+        if (future or any(c.dep_ == "aux" and c.lower_ in ("could", "might", "may") for c in trig.children)) and \
+                etype.lower() in self.conditional_threats and any(c.dep_ == "advcl" and any(
+                    m.dep_ == "mark" and m.lower_ in self.condition_marks for m in c.children) for c in trig.children):
+            return Frame(Modality.THREATENED, trig, "THREATEN")  # "will withdraw its troops unless ..."
         if any(c.dep_ == "aux" and c.lower_ in ("could", "might", "may") for c in trig.children):
             return Frame(Modality.HYPOTHETICAL)
         if trig.lemma_.lower() in self.plan and trig.lemma_.lower() != "set":
@@ -108,13 +115,14 @@ class ModalityReader:
                     return Frame(Modality.DENIED, head, None, carrier)
                 if lemma in self.plan and dep in ("xcomp", "dobj", "pobj", "ccomp", "prep") and lemma != "set" \
                         or lemma == "set" and dep == "xcomp":
-                    retype = "MOBILIZE" if etype == "ASSAULT" and lemma in self.mobilize else None
+                    retype = "MOBILIZE" if etype == "ASSAULT" and lemma in self.mobilize else \
+                        "THREATEN" if etype.lower() in self.coercive - {"assault"} else None
                     return Frame(Modality.PLANNED, head, retype, carrier)
                 if lemma in self.hyp_verbs and head.pos_ == "VERB" and dep in ("ccomp", "xcomp", "dobj"):
                     return Frame(Modality.HYPOTHETICAL, head, None, carrier)
                 if lemma in self.speech and dep in ("ccomp", "xcomp", "dobj"):
                     if future:
-                        retype = "THREATEN" if etype == "ASSAULT" else None
+                        retype = "THREATEN" if etype.lower() in self.coercive else None
                         mod = Modality.THREATENED if retype else Modality.PLANNED
                         return Frame(mod, head, retype, carrier)
                     return Frame(Modality.ASSERTED, head, None, carrier)
