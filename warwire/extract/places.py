@@ -28,6 +28,9 @@ PLACE_PREPS = frozenset({"in", "near", "at", "outside", "of", "from", "to", "bet
                          "toward", "and", "into", "across", "inside", "through"})
 # Prepositions after which a capitalised name nobody knows is still a place ("clashes at Tall Battal").
 SETTING_PREPS = frozenset({"in", "at", "near", "outside", "around", "inside"})
+# Lower-case words inside place names: "Duque de Caxias", "Shakhta imeni Lenina".
+NAME_PARTICLES = frozenset({"de", "del", "da", "do", "dos", "das", "la", "las", "los", "el", "al", "imeni", "di",
+                            "du", "des", "y", "e", "en", "sur", "am", "an", "der", "upon", "on"})
 # Nouns whose "of X" is a place: "the outskirts of X".
 AREA_NOUNS = frozenset({"outskirts", "perimeter", "countryside", "suburbs", "suburb", "vicinity", "environs",
                         "neighbourhood", "neighborhood", "centre", "center", "heart", "edge", "entrance", "gates",
@@ -178,10 +181,13 @@ class PlaceFinder:
         """"Candido" tagged, "Candido Sales" meant: take the longest run of capitalised words the
         gazetteer knows."""
         best = ent
-        for n in (1, 2, 3):
+        for n in range(1, 6):  # "Duque de Caxias", "San Fernando del Valle de Catamarca"
             end = ent.end + n
-            if end > len(doc) or not all(t.is_title and t.is_alpha for t in doc[ent.end:end]):
+            if end > len(doc) or not all(t.is_title and t.is_alpha or t.lower_ in NAME_PARTICLES
+                                         for t in doc[ent.end:end]):
                 break
+            if not doc[end - 1].is_title:
+                continue
             cand = SpacySpan(doc, ent.start, end, label=ent.label_)
             if self.gaz.lookup(cand.text):
                 best = cand
