@@ -312,6 +312,8 @@ class ActorFinder:
                 continue
             if ent.label_ == "PERSON" and ent[-1].lower_ in ORG_HEADS:
                 ent = SpacySpan(doc, ent.start, ent.end, label="ORG")  # "the X Brigade" is no person
+            if ent.label_ in ("PERSON", "ORG") and self._before_region(ent):
+                continue  # "shelled Avdiivka, Donetsk": a place and its region, whatever the NER says
             if ent.label_ == "PERSON":
                 if _located(ent) or self.is_place(ent.text):
                     continue  # "in Vila Velha", "Tamil Nadu": the NER took a place for a person
@@ -324,6 +326,18 @@ class ActorFinder:
                 span = doc[ent.start:ent.end + 1]
                 idx.add(AMention(span.start, span.end, span.start_char, span.end_char, "org:" + span.text.lower(),
                                  None, span.text, ActorKind.MILITIA, None))
+
+    def _before_region(self, ent: SpacySpan) -> bool:
+        doc = ent.doc
+        if ent.end + 1 >= len(doc) or doc[ent.end].text != ",":
+            return False
+        for n in (3, 2, 1):
+            nxt = doc[ent.end + 1:min(ent.end + 1 + n, len(doc))]
+            if len(nxt) == n and all(t.is_title for t in nxt) and self.is_place(nxt.text):
+                after = doc[nxt.end] if nxt.end < len(doc) else None
+                return after is None or after.is_punct or after.lower_ in ("region", "province", "oblast", "state",
+                                                                             "district", "governorate", "county")
+        return False
 
     @staticmethod
     def _add_person(idx: ActorIndex, ent: SpacySpan, persons: dict[str, str]) -> None:

@@ -155,6 +155,7 @@ class PlaceFinder:
                 continue
             spans.append(self._extend_name(doc, self._extend_facility(doc, ent)))
         spans.extend(self._parenthetical(doc, spans))
+        spans.extend(self._before_region(doc))
         for i in actors.place_tokens:
             spans.append(SpacySpan(doc, i, i + 1, label="GPE"))
         spans.extend(self._after_preposition(doc))
@@ -216,6 +217,31 @@ class PlaceFinder:
                 j = k + 1 if k < len(doc) and doc[k].text == "," else k
                 if k < len(doc) and doc[k].text in (")", ";"):
                     break
+        return out
+
+    def _before_region(self, doc: Doc) -> list[SpacySpan]:
+        """Analysts' "Town, Region": a capitalised name before a comma and a known first-level region
+        or country is a place even when no gazetteer knows it ("shelled Pisochyn, Kharkiv")."""
+        out = []
+        for tok in doc:
+            if tok.text != "," or tok.i == 0 or tok.i + 1 >= len(doc) or not doc[tok.i - 1].is_title:
+                continue
+            region = None
+            for n in (3, 2, 1):
+                nxt = doc[tok.i + 1:min(tok.i + 1 + n, len(doc))]
+                if len(nxt) == n and all(t.is_title for t in nxt) and \
+                        any(e.feature in ("admin1", "country", "region") for e in self.gaz.lookup(nxt.text)):
+                    region = nxt
+                    break
+            if region is None:
+                continue
+            end, start = tok.i, tok.i
+            while start > 0 and end - start < 4 and doc[start - 1].is_title and doc[start - 1].pos_ == "PROPN" and \
+                    doc[start - 1].ent_type_ not in ("DATE", "TIME", "NORP"):
+                start -= 1
+            if start < end and start != doc[start].sent.start and doc[start].lower_ not in CALENDAR_WORDS:
+                out.append(SpacySpan(doc, start, end, label="PLACE"))
+                out.append(SpacySpan(doc, region.start, region.end, label="GPE"))
         return out
 
     @staticmethod
@@ -280,6 +306,11 @@ class PlaceFinder:
             if m.entry is not None:
                 continue
             j = m.end + (1 if m.end < len(doc) and doc[m.end].lower_ in PLACE_HEADS else 0)
+            if j < len(doc) and doc[j].text == ",":  # "Pisochyn, Kharkiv"
+                nxt = idx.tok.get(j + 1)
+                if nxt is not None and nxt.entry is not None and nxt.entry.feature in ("admin1", "country", "region"):
+                    m.within = nxt
+                continue
             if j >= len(doc) or doc[j].text != "(":
                 continue
             inner = [idx.tok.get(k) for k in range(j + 1, min(j + 12, len(doc)))]
