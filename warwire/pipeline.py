@@ -42,7 +42,8 @@ class Extractor:
         self.lexicon = lexicon or Lexicon.load(self.settings.cue_files, self.settings.subtype_model or None)
         vocab = self.nlp.vocab
         self.actors = ActorFinder(self.kb, vocab, is_place=self._is_major_place)
-        self.places = PlaceFinder(self.gazetteer, vocab, _supplement_names(self.settings.place_files))
+        self.places = PlaceFinder(self.gazetteer, vocab, _supplement_names(self.settings.place_files),
+                                  self.lexicon.frame("place_object_verbs"))
         self.relations = RelationFinder(self.kb, self.actors, self.lexicon.relations)
         self.events = EventExtractor(self.lexicon, self.kb, self.actors)
 

@@ -473,7 +473,9 @@ def _located(ent: SpacySpan) -> bool:
                                                      "across", "inside") and \
             root.head.head.lower_ not in ("leader", "head", "chief", "wife", "son", "daughter", "member"):
         return root.head.lower_ != "of" or root.head.head.lower_ in ("village", "town", "city", "district",
-                                                                      "province", "area", "region", "municipality")
+                                                                      "province", "area", "region", "municipality",
+                                                                      "neighborhood", "neighbourhood", "outskirts",
+                                                                      "suburb", "suburbs", "countryside")
     doc = ent.doc
     j = ent.end + (1 if ent.end < len(doc) and doc[ent.end].lower_ in SETTLEMENT_NOUNS else 0)
     if j < len(doc) and doc[j].text == "(":

@@ -93,8 +93,10 @@ class PlaceIndex:
 
 
 class PlaceFinder:
-    def __init__(self, gazetteer: Gazetteer, vocab, supplement_names: list[str]):
+    def __init__(self, gazetteer: Gazetteer, vocab, supplement_names: list[str],
+                 object_verbs: frozenset[str] = frozenset()):
         self.gaz = gazetteer
+        self.object_verbs = object_verbs  # "captured X", "entered X": verbs whose object is a place
         self.matcher = PhraseMatcher(vocab, attr="LOWER")
         from spacy.lang.en import English
 
@@ -156,6 +158,7 @@ class PlaceFinder:
             spans.append(self._extend_name(doc, self._extend_facility(doc, ent)))
         spans.extend(self._parenthetical(doc, spans))
         spans.extend(self._before_region(doc))
+        spans.extend(self._place_objects(doc))
         for i in actors.place_tokens:
             spans.append(SpacySpan(doc, i, i + 1, label="GPE"))
         spans.extend(self._after_preposition(doc))
@@ -217,6 +220,30 @@ class PlaceFinder:
                 j = k + 1 if k < len(doc) and doc[k].text == "," else k
                 if k < len(doc) and doc[k].text in (")", ";"):
                     break
+        return out
+
+    def _place_objects(self, doc: Doc) -> list[SpacySpan]:
+        """The named object of a verb of territory or movement is a place: "captured Bayyanoun",
+        "entered the Hanano district", "patrolled Guelaguetza Auditorium"."""
+        out = []
+        for tok in doc:
+            if tok.pos_ != "VERB" or tok.lemma_.lower() not in self.object_verbs:
+                continue
+            for obj in tok.children:
+                if obj.dep_ != "dobj":
+                    continue
+                for head in [obj, *obj.conjuncts]:
+                    if not (head.pos_ == "PROPN" or head.lower_ in PLACE_HEADS):
+                        continue
+                    start = head.i
+                    while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].is_title and \
+                            doc[start - 1].head.i in range(start, head.i + 1):
+                        start -= 1
+                    if start == head.i and head.pos_ != "PROPN" or not doc[start].is_title:
+                        continue
+                    if any(t.ent_type_ in ("NORP", "DATE", "TIME", "PERSON") for t in doc[start:head.i + 1]):
+                        continue
+                    out.append(SpacySpan(doc, start, head.i + 1, label="PLACE"))
         return out
 
     def _before_region(self, doc: Doc) -> list[SpacySpan]:
