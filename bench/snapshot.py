@@ -29,7 +29,7 @@ from warwire.sources import read_file, read_jsonl  # noqa: E402
 from warwire.types import Article  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-TIME_COLUMNS = {"ingested_at", "started", "finished", "created_at", "updated_at", "merged_at"}
+TIME_COLUMNS = {"ingested_at", "started", "finished", "created_at", "updated_at", "merged_at", "applied_at"}
 
 
 def articles(n: int) -> list:
@@ -58,7 +58,8 @@ def write_store(items: list, out: Path) -> None:
     from warwire.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:
-        corpus = Path(tmp) / "corpus.jsonl"
+        # the same path in every run: each article is stored under its file URI
+        corpus = Path(tempfile.gettempdir()) / "warwire-snapshot-corpus.jsonl"
         with corpus.open("w") as fh:
             for item in items:
                 a = item[0] if isinstance(item, tuple) else item
