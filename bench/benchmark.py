@@ -140,10 +140,12 @@ def bare_parse_processes(settings: Settings, texts: list[str], n: int) -> dict:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    chunks = [texts[i:i + 8] for i in range(0, len(texts), 8)]
+    from warwire.ingest.runner import TASK_SIZE
+
+    chunks = [texts[i:i + TASK_SIZE] for i in range(0, len(texts), TASK_SIZE)]   # the pool's tasks
     with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"), initializer=_load_nlp,
                              initargs=(settings.model,)) as pool:
-        list(pool.map(_parse, [texts[:8]] * n * 2, [settings.batch_size] * n * 2))   # load every worker
+        list(pool.map(_parse, [texts[:TASK_SIZE]] * n * 2, [settings.batch_size] * n * 2))   # load every worker
         with timed() as t:
             list(pool.map(_parse, chunks, [settings.batch_size] * len(chunks)))
     return rates(words_of(texts), t)

@@ -31,8 +31,8 @@ class Settings:
     # Articles longer than this many characters are rejected (code "too_large"); the parse of one
     # article must fit comfortably in a worker's memory.
     max_chars: int = 1_000_000
+    # Articles per nlp.pipe call in `warwire extract`; ingest sends tasks of ingest.runner.TASK_SIZE.
     batch_size: int = 32
-    n_process: int = 1
     db: str = "warwire.duckdb"
 
     def digest(self) -> str:

@@ -48,8 +48,8 @@ def test_explicit_config_file_and_tuple_settings(tmp_path):
 
 
 def test_env_defaults_to_process_environment(monkeypatch):
-    monkeypatch.setenv("WARWIRE_N_PROCESS", "3")
-    assert load_settings().n_process == 3
+    monkeypatch.setenv("WARWIRE_BATCH_SIZE", "3")
+    assert load_settings().batch_size == 3
 
 
 @pytest.mark.parametrize("toml, overrides, needle", [

@@ -17,6 +17,7 @@ from . import timex
 from .acled import CODED_MODALITIES, AcledCoder
 from .subtype import features as subtype_features
 from .actors import AMention, ActorFinder, ActorIndex
+from .docfacts import facts, sent_start
 from .modality import Frame, ModalityReader
 from .places import PlaceIndex
 from .quantities import Counter
@@ -93,7 +94,8 @@ class EventExtractor:
         body_start = _body_start(doc)
         self._stated_toll(doc, drafts)
         events = []
-        dates = _DateContext(article.published, sent_order={st.start: i for i, st in enumerate(doc.sents)})
+        dates = _DateContext(article.published, sent_order={st.start: i for i, st in enumerate(doc.sents)},
+                             ents=[e for e in doc.ents if e.label_ in ("DATE", "TIME")])
         for d in sorted(drafts, key=lambda d: d.trig.i):
             if d.trig.idx < body_start:
                 continue
@@ -324,16 +326,25 @@ class EventExtractor:
         phrase = _own_phrase(d.trig)
         if d.trig.dep_ == "pobj":
             phrase.append(d.trig.head.head)
-        found = self._modes_in(phrase) or self._modes_in(list(d.trig.sent))
+        found = self._modes_in(phrase) or self._sentence_modes(d.trig)
         if not found:
             d.mode = own
             return
         best = min(found, key=lambda mc: self.mode_rank.get(mc.acled or "", 99))
         d.mode = ModeCue(own.mode if own and best.acled in (None, "attack") else best.mode, best.acled)
 
+    def _sentence_modes(self, tok: Token) -> list[ModeCue]:
+        """``_modes_in`` the trigger's whole sentence, read once per sentence (triggers share sentences)."""
+        memo = facts(tok.doc).memo
+        key = (self, "sentence_modes", sent_start(tok))
+        if key not in memo:
+            memo[key] = self._modes_in(list(tok.sent))
+        return memo[key]
+
     def _modes_in(self, toks: list[Token]) -> list[ModeCue]:
         lemmas = sorted(toks, key=lambda t: t.i)
-        seq = [t.lemma_.lower() for t in lemmas]
+        lemma_of = facts(toks[0].doc).lemma if toks else []
+        seq = [lemma_of[t.i] for t in lemmas]
         covered: set[int] = set()
         phrases = []
         for i, first in enumerate(seq):
@@ -485,7 +496,7 @@ class EventExtractor:
 
     @staticmethod
     def _same_event(a: Draft, b: Draft) -> bool:
-        if a.trig.sent != b.trig.sent or a.type != b.type or a.frame.modality != b.frame.modality:
+        if sent_start(a.trig) != sent_start(b.trig) or a.type != b.type or a.frame.modality != b.frame.modality:
             return False
         if a.type not in (EventType.ASSAULT, EventType.PROTEST, EventType.COERCE):
             return False
@@ -505,7 +516,7 @@ class EventExtractor:
             lemma = d.trig.lemma_.lower()
             casualty = lemma in self.death_verbs | self.injury_verbs or lemma in self.death_nouns
             if (prev is not None and d.type == EventType.ASSAULT and casualty and not d.sources and
-                    d.aggregate is None and d.trig.sent.start != prev.trig.sent.start and
+                    d.aggregate is None and sent_start(d.trig) != sent_start(prev.trig) and
                     not _has_own_date(d.trig.sent)):
                 prev.fatalities = _max_q(prev.fatalities, d.fatalities)
                 prev.injured = _max_q(prev.injured, d.injured)
@@ -565,7 +576,7 @@ class EventExtractor:
     def _accidental(self, d: Draft, actors: ActorIndex) -> bool:
         if d.type not in (EventType.ASSAULT, EventType.COERCE) or self._armed(d.sources, actors):
             return False
-        lemmas = {t.lemma_.lower() for t in d.trig.sent}
+        lemmas = facts(d.trig.doc).sentence_lemmas(sent_start(d.trig))
         if d.type == EventType.COERCE:
             return bool(lemmas & self.lex.frame("crime_words")) and "disrupted" in d.hints
         if lemmas & self.lex.frame("violence_words"):
@@ -705,7 +716,7 @@ class EventExtractor:
             modality=d.frame.modality, aggregate=d.aggregate, sources=tuple(src_ids), targets=tuple(tgt_ids),
             place=place, date=date, fatalities=d.fatalities, injured=d.injured, attributed_to=None,
             confidence=round(min(max(conf, 0.05), 0.99), 3),
-            evidence=_sentence_span(doc, sent), trigger=Span.of(doc.text, trig.idx, trig.idx + len(trig)),
+            evidence=_sentence_span(doc, sent), trigger=Span.of(facts(doc).text, trig.idx, trig.idx + len(trig)),
             producer=PRODUCER)
 
     def _place(self, d: Draft, places: PlaceIndex) -> str | None:
@@ -738,7 +749,7 @@ class EventExtractor:
 
     def _date(self, d: Draft, doc: Doc, ctx: "_DateContext") -> TimeSpan | None:
         sent = d.trig.sent
-        ents = [e for e in doc.ents if e.label_ in ("DATE", "TIME") and sent.start <= e.start < sent.end]
+        ents = [e for e in ctx.ents if sent.start <= e.start < sent.end]
         governing = {t.i for trig in d.tokens for t in [trig, *trig.ancestors]}
         scored = []
         for e in ents:
@@ -794,6 +805,7 @@ class _DateContext:
     published: dt.date | None
     last: TimeSpan | None = None
     sent_order: dict[int, int] = field(default_factory=dict)  # sentence start token -> its index
+    ents: list = field(default_factory=list)  # the document's DATE and TIME entities, in order
 
 
 def _linked(tokens: list[Token], tok: Token) -> bool:
@@ -849,7 +861,8 @@ def _resolve_ent(e, published) -> TimeSpan | None:
 
 
 def found_singles(lex: Lexicon, toks: list[Token]) -> list[ModeCue | None]:
-    return [lex.modes.get(t.lemma_.lower()) or lex.modes.get(t.lower_) for t in toks]
+    lemma_of = facts(toks[0].doc).lemma if toks else []
+    return [lex.modes.get(lemma_of[t.i]) or lex.modes.get(t.lower_) for t in toks]
 
 
 def _from_targets(actors: ActorIndex, verb: Token) -> list[str]:
@@ -869,10 +882,11 @@ def _has_own_date(sent) -> bool:
 
 
 def _lemmas_around(doc: Doc, sent) -> set[str]:
+    f = facts(doc)
     end = sent.end
     if end < len(doc):
-        end = doc[end].sent.end
-    return {t.lemma_.lower() for t in doc[sent.start:end]}
+        end = f.sent_end[end]
+    return set(f.lemma[sent.start:end])
 
 
 def _own_setting(tok: Token) -> bool:
@@ -928,7 +942,7 @@ def _max_q(a: Quantity | None, b: Quantity | None) -> Quantity | None:
 
 def _sentence_span(doc: Doc, sent) -> Span:
     start, end = sent.start_char, sent.end_char
-    text = doc.text
+    text = facts(doc).text
     while end > start and text[end - 1].isspace():
         end -= 1
     while start < end and text[start].isspace():
@@ -939,7 +953,7 @@ def _sentence_span(doc: Doc, sent) -> Span:
 def _body_start(doc: Doc) -> int:
     """Character offset where the body starts: a leading headline line (short, no final stop, more text
     after it) tells the story again in short and is not coded as events of its own."""
-    text = doc.text
+    text = facts(doc).text
     cut = text.find("\n")
     if 0 < cut < 200 and text[cut:].strip():
         head = text[:cut].strip()

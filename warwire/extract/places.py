@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 from ..kb.gazetteer import Gazetteer, PlaceEntry, fold
 from ..types import ActorKind, Place, Span
 from .actors import ActorIndex, _trim
+from .docfacts import facts
 
 PRODUCER = "warwire.places.gazetteer.v1"
 # Nouns after a name that say what kind of place it is ("Jowzjan province", "Baghdad airport").
@@ -411,7 +412,7 @@ class PlaceFinder:
                 id=pid, name=name, country=e.country if e else home, admin1=e.admin1 if e else None,
                 feature=e.feature if e else "other", lat=e.lat if e else None, lon=e.lon if e else None,
                 geonames_id=e.geonames_id if e else None,
-                mentions=tuple(Span.of(doc.text, m.cstart, m.cend) for m in ms), producer=PRODUCER))
+                mentions=tuple(Span.of(facts(doc).text, m.cstart, m.cend) for m in ms), producer=PRODUCER))
         idx.records = tuple(records)
         idx.by_id = {p.id: p for p in records}
 
