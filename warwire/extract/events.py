@@ -73,6 +73,7 @@ class EventExtractor:
         self.light = lex.frame("light_verbs")
         self.harm_verbs = lex.frame("harm_verbs")
         self.repel = lex.frame("repel_verbs")
+        self.one_sided = frozenset(lex.acled.get("one_sided_clash") or ())
         self.civilian_victims = frozenset(lex.acled.get("civilian_victims") or ())
         self.demand_modals, self.demand_speech = lex.frame("demand_modals"), lex.frame("demand_speech")
         self.demand_cue = Cue("must", "VERB", EventType.REQUEST, None, "none", ("diplomatic",), weight=0.8)
@@ -682,7 +683,11 @@ class EventExtractor:
         src_ids = list(dict.fromkeys(d.sources))
         tgt_ids = [t for t in dict.fromkeys(d.targets) if t not in src_ids]
         kinds = {m.key: m.kind for m in actors.mentions}
-        acled = self.coder.code(d.type, d.hints, d.mode.acled if d.mode else None, d.frame.modality,
+        hints = d.hints
+        if "clash" in hints and d.trig.lemma_.lower() in self.one_sided and \
+                any(kinds.get(t) == ActorKind.CIVILIANS for t in d.targets) and not self._armed(d.targets, actors):
+            hints = ["attack" if h == "clash" else h for h in hints]  # an ambush on buses is no battle
+        acled = self.coder.code(d.type, hints, d.mode.acled if d.mode else None, d.frame.modality,
                                 [kinds.get(s, ActorKind.UNKNOWN) for s in d.sources],
                                 [kinds.get(t, ActorKind.UNKNOWN) for t in d.targets],
                                 _lemmas_around(doc, sent), d.mode.mode if d.mode else None)
