@@ -575,6 +575,10 @@ class EventExtractor:
                 main.fatalities = q
 
     def _accidental(self, d: Draft, actors: ActorIndex) -> bool:
+        if d.cue.acled == "other" and d.type in (EventType.AID, EventType.COERCE):
+            # people evacuated or displaced by a flood, not by fighting
+            lemmas = facts(d.trig.doc).sentence_lemmas(sent_start(d.trig))
+            return bool(lemmas & self.lex.frame("non_political_causes"))
         if d.type not in (EventType.ASSAULT, EventType.COERCE) or self._armed(d.sources, actors):
             return False
         lemmas = facts(d.trig.doc).sentence_lemmas(sent_start(d.trig))
