@@ -2,6 +2,7 @@
 over merged events.
 
     .venv/bin/python bench/merge_bench.py [--events 50000] [--batch 20] [--query-events 1000000] [--repeat 7]
+                                          [--keep FILE]
 
 1. Remerge: a synthetic store of ``--events`` events (bench/store_bench.py's generator), merged in full once;
    then ``--batch`` fictional articles are added (attacks in Iraq on a date the store covers, so they meet
@@ -10,6 +11,8 @@ over merged events.
 2. Queries: a store of ``--query-events`` events (0 to skip) whose merged tables are synthesised in SQL (the
    events of articles 2k-1 and 2k paired into one merged event: half as many merged events as events),
    timed with the filters of store_bench.py through ``Store.count_merged`` and ``Store.merged_events``.
+   ``--keep FILE`` writes that store to FILE and keeps it; when FILE exists already it is reused (not rebuilt),
+   so two versions of the code are timed on the same store. ``--events 0`` skips part 1.
 """
 from __future__ import annotations
 
@@ -73,12 +76,14 @@ def synthesise_merged(store: Store) -> None:
 
 def bench_queries(path: Path, n_events: int, repeat: int) -> None:
     t0 = time.perf_counter()
-    with Store.open(path) as store:
-        synthesise(store, n_events)
-        synthesise_merged(store)
-    build = time.perf_counter() - t0
+    reused = path.exists()
+    if not reused:
+        with Store.open(path) as store:
+            synthesise(store, n_events)
+            synthesise_merged(store)
+    build = "reused" if reused else f"built in {time.perf_counter() - t0:.0f}s"
     with Store.open(path, read_only=True) as store:
-        print(f"queries on {store.count_merged():,} merged events of {n_events:,} events (built in {build:.0f}s)")
+        print(f"queries on {store.count_merged():,} merged events of {store.counts()['events']:,} events ({build})")
         print(f"{'query':30} {'matches':>9} | {'count ms':>8} | {'page ms':>7}   (median of {repeat}; page = the "
               f"first 100 MergedRows, newest first)")
         worst = 0.0
@@ -98,11 +103,14 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=20)
     ap.add_argument("--query-events", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--keep", default=None, help="The query store: reused if it exists, else built there and kept.")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        bench_remerge(Path(tmp) / "remerge.duckdb", args.events, args.batch)
+        if args.events:
+            bench_remerge(Path(tmp) / "remerge.duckdb", args.events, args.batch)
         if args.query_events:
-            bench_queries(Path(tmp) / "query.duckdb", args.query_events, args.repeat)
+            path = Path(args.keep) if args.keep else Path(tmp) / "query.duckdb"
+            bench_queries(path, args.query_events, args.repeat)
 
 
 if __name__ == "__main__":
