@@ -30,6 +30,7 @@ from store_bench import QUERIES, fictional_result, synthesise, timed  # noqa: E4
 
 from warwire.resolve.merge import PRODUCER  # noqa: E402
 from warwire.store import Filters, Store  # noqa: E402
+from warwire.store.schema import MERGED_ACTORS  # noqa: E402
 
 
 def bench_remerge(path: Path, n_events: int, batch: int) -> None:
@@ -67,10 +68,11 @@ def synthesise_merged(store: Store) -> None:
         NULL, 'town', e.lat, e.lon, NULL,
         '[{{"name": "Group", "canonical": null, "kb_id": null, "country": null, "kind": "militia"}}]',
         '[]', 2, 2, 2, e.fatalities_min, e.fatalities_min, e.fatalities_max, '[]', e.pk, e.article_id,
-        e.date_start, '[]', 0.8, '{PRODUCER}', NULL
+        e.date_start, '[]', 0.8, '{PRODUCER}', NULL, nextval('merged_keys')
         FROM events e WHERE e.article_id % 2 = 1 ORDER BY e.date_start""")
-    con.execute(f"INSERT INTO merged_event_reports SELECT {mid}, e.pk, e.article_id FROM events e "
-                "WHERE EXISTS (SELECT 1 FROM merged_events m WHERE m.id = " + mid + ")")
+    con.execute(f"INSERT INTO merged_event_reports SELECT {mid}, e.pk, e.article_id, m.key FROM events e "
+                f"JOIN merged_events m ON m.id = {mid}")
+    con.execute(f"INSERT INTO merged_actors {MERGED_ACTORS} ORDER BY 2, 1")
     con.execute("CHECKPOINT")
 
 
