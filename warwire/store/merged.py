@@ -251,8 +251,8 @@ def merged_rows(store: Store, limit: int | None = None) -> list[dict]:
     assigns anew, so two stores with the same merged events give the same rows."""
     lim = f" LIMIT {int(limit)}" if limit is not None else ""
     rows = store._dicts(
-        "SELECT m.* EXCLUDE (key), (SELECT list(r.article_id || '#' || e.id ORDER BY r.event_pk) FROM merged_event_reports r "
-        "JOIN events e ON e.pk = r.event_pk WHERE r.merged_id = m.id) AS reports "
+        "SELECT m.* EXCLUDE (key), (SELECT list(r.article_id || '#' || e.id ORDER BY r.event_pk) "
+        "FROM merged_event_reports r JOIN events e ON e.pk = r.event_pk WHERE r.merged_id = m.id) AS reports "
         f"FROM merged_events m ORDER BY m.date_start NULLS LAST, m.id{lim}")
     return [{k: json.loads(v) if k in JSON_COLUMNS and v is not None else v for k, v in r.items()} for r in rows]
 

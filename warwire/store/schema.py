@@ -288,7 +288,8 @@ _V3 = (
     "ALTER TABLE merged_events ADD COLUMN key BIGINT",
     "UPDATE merged_events SET key = nextval('merged_keys')",
     "ALTER TABLE merged_event_reports ADD COLUMN merged_key BIGINT",
-    "UPDATE merged_event_reports SET merged_key = m.key FROM merged_events m WHERE m.id = merged_event_reports.merged_id",
+    "UPDATE merged_event_reports SET merged_key = m.key FROM merged_events m "
+    "WHERE m.id = merged_event_reports.merged_id",
     """CREATE TABLE merged_actors (
         merged_key BIGINT NOT NULL,
         actor_key BIGINT NOT NULL)""",
