@@ -2,6 +2,7 @@
 over merged events.
 
     .venv/bin/python bench/merge_bench.py [--events 50000] [--batch 20] [--query-events 1000000] [--repeat 7]
+                                          [--keep FILE]
 
 1. Remerge: a synthetic store of ``--events`` events (bench/store_bench.py's generator), merged in full once;
    then ``--batch`` fictional articles are added (attacks in Iraq on a date the store covers, so they meet
@@ -10,6 +11,8 @@ over merged events.
 2. Queries: a store of ``--query-events`` events (0 to skip) whose merged tables are synthesised in SQL (the
    events of articles 2k-1 and 2k paired into one merged event: half as many merged events as events),
    timed with the filters of store_bench.py through ``Store.count_merged`` and ``Store.merged_events``.
+   ``--keep FILE`` writes that store to FILE and keeps it; when FILE exists already it is reused (not rebuilt),
+   so two versions of the code are timed on the same store. ``--events 0`` skips part 1.
 """
 from __future__ import annotations
 
@@ -27,6 +30,7 @@ from store_bench import QUERIES, fictional_result, synthesise, timed  # noqa: E4
 
 from warwire.resolve.merge import PRODUCER  # noqa: E402
 from warwire.store import Filters, Store  # noqa: E402
+from warwire.store.schema import MERGED_ACTORS  # noqa: E402
 
 
 def bench_remerge(path: Path, n_events: int, batch: int) -> None:
@@ -64,21 +68,24 @@ def synthesise_merged(store: Store) -> None:
         NULL, 'town', e.lat, e.lon, NULL,
         '[{{"name": "Group", "canonical": null, "kb_id": null, "country": null, "kind": "militia"}}]',
         '[]', 2, 2, 2, e.fatalities_min, e.fatalities_min, e.fatalities_max, '[]', e.pk, e.article_id,
-        e.date_start, '[]', 0.8, '{PRODUCER}', NULL
+        e.date_start, '[]', 0.8, '{PRODUCER}', NULL, nextval('merged_keys')
         FROM events e WHERE e.article_id % 2 = 1 ORDER BY e.date_start""")
-    con.execute(f"INSERT INTO merged_event_reports SELECT {mid}, e.pk, e.article_id FROM events e "
-                "WHERE EXISTS (SELECT 1 FROM merged_events m WHERE m.id = " + mid + ")")
+    con.execute(f"INSERT INTO merged_event_reports SELECT {mid}, e.pk, e.article_id, m.key FROM events e "
+                f"JOIN merged_events m ON m.id = {mid}")
+    con.execute(f"INSERT INTO merged_actors {MERGED_ACTORS} ORDER BY 2, 1")
     con.execute("CHECKPOINT")
 
 
 def bench_queries(path: Path, n_events: int, repeat: int) -> None:
     t0 = time.perf_counter()
-    with Store.open(path) as store:
-        synthesise(store, n_events)
-        synthesise_merged(store)
-    build = time.perf_counter() - t0
+    reused = path.exists()
+    if not reused:
+        with Store.open(path) as store:
+            synthesise(store, n_events)
+            synthesise_merged(store)
+    build = "reused" if reused else f"built in {time.perf_counter() - t0:.0f}s"
     with Store.open(path, read_only=True) as store:
-        print(f"queries on {store.count_merged():,} merged events of {n_events:,} events (built in {build:.0f}s)")
+        print(f"queries on {store.count_merged():,} merged events of {store.counts()['events']:,} events ({build})")
         print(f"{'query':30} {'matches':>9} | {'count ms':>8} | {'page ms':>7}   (median of {repeat}; page = the "
               f"first 100 MergedRows, newest first)")
         worst = 0.0
@@ -98,11 +105,14 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=20)
     ap.add_argument("--query-events", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--keep", default=None, help="The query store: reused if it exists, else built there and kept.")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        bench_remerge(Path(tmp) / "remerge.duckdb", args.events, args.batch)
+        if args.events:
+            bench_remerge(Path(tmp) / "remerge.duckdb", args.events, args.batch)
         if args.query_events:
-            bench_queries(Path(tmp) / "query.duckdb", args.query_events, args.repeat)
+            path = Path(args.keep) if args.keep else Path(tmp) / "query.duckdb"
+            bench_queries(path, args.query_events, args.repeat)
 
 
 if __name__ == "__main__":

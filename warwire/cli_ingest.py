@@ -119,7 +119,7 @@ def ingest(ctx, sources, db, workers, engine, scheduler, published) -> None:
             counts = run_ingest(sources, settings, store, workers=workers, engine=engine, scheduler=scheduler,
                                 published=pub, on_progress=on_progress)
             # reports of one event across articles: the new ones merged into the stored merged events
-            merged = store.remerge() if counts.total > counts.duplicate else None
+            merged = store.remerge() if counts.stored_new else None
     except KeyboardInterrupt:
         _fail("interrupted. Every article stored so far is complete; run the same command again to go on.", 130)
     except WarwireError as exc:
@@ -169,8 +169,9 @@ def remerge(ctx, db, full) -> None:
 def watch(ctx, feeds, every, db, workers, once) -> None:
     """Poll feeds and ingest only the entries not seen before; Ctrl-C stops.
 
-    A FEED is an RSS/Atom URL or file. The store is opened only while a poll writes, so `warwire query`
-    can read it between polls.
+    A FEED is an RSS/Atom URL or file. After a poll that stored new articles, the merged events are updated
+    (incrementally, as warwire ingest does). The store is opened only while a poll writes and merges, so
+    `warwire query` can read it between polls.
     """
     from .ingest import Fetcher, check_sources, make_engine, parse_interval, watch as run_watch
 
@@ -188,10 +189,13 @@ def watch(ctx, feeds, every, db, workers, once) -> None:
         polls.append(n)
         click.echo(f"{dt.datetime.now().isoformat(timespec='seconds')} poll {n}: {counts.summary()}")
 
+    def merged(n: int, stats) -> None:
+        click.echo(f"{dt.datetime.now().isoformat(timespec='seconds')} poll {n}: {_merge_summary(stats)}")
+
     try:
         with Fetcher() as fetcher, make_engine(settings, workers) as engine:
             run_watch(feeds, lambda: _open_store(settings.db), engine, every=interval, fetcher=fetcher,
-                      on_cycle=report, cycles=1 if once else None)
+                      on_cycle=report, on_merged=merged, cycles=1 if once else None)
     except KeyboardInterrupt:
         click.echo(f"stopped after {len(polls)} poll(s). Every article stored so far is complete.", err=True)
     except WarwireError as exc:

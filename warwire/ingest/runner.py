@@ -48,6 +48,11 @@ class IngestCounts:
     def total(self) -> int:
         return self.added + self.duplicate + self.version + sum(self.rejected.values())
 
+    @property
+    def stored_new(self) -> bool:
+        """Whether new articles or new versions were stored: what can change the merged events."""
+        return self.added + self.version > 0
+
     def count(self, outcome: str) -> None:
         if outcome == "added":
             self.added += 1

@@ -6,7 +6,10 @@
 The entries already ingested are remembered in the store (``Store.seen_entry`` / ``Store.mark_entry``,
 keyed by feed and entry id), so a restarted watch does not fetch them again. An entry is marked only
 after its article is stored; one whose page could not be fetched (a timeout, a 503) is not marked and
-is tried again at the next poll. The extraction engine stays loaded between polls.
+is tried again at the next poll. The extraction engine stays loaded between polls. After a poll that stored
+new articles (or new versions), the merged events are brought up to date by an incremental remerge before
+the store is closed, as ``warwire ingest`` does after its run, so queries between polls see merged events
+with every report stored so far.
 """
 from __future__ import annotations
 
@@ -50,22 +53,31 @@ def poll_once(feeds: Sequence[str], store, engine, fetcher: Fetcher, published: 
 
 def watch(feeds: Sequence[str], open_store: Callable[[], ContextManager], engine, *, every: float,
           fetcher: Fetcher, on_cycle: Callable[[int, IngestCounts], None] | None = None,
+          on_merged: Callable[[int, object], None] | None = None, merge: bool = True,
           stop: threading.Event | None = None, cycles: int | None = None) -> IngestCounts:
     """Poll until ``stop`` is set or ``cycles`` polls have run; returns the counts of all polls.
 
     The store is opened (``open_store()``) only while a poll writes, so other processes can query it
-    between polls. Ctrl-C (KeyboardInterrupt) propagates: every article stored so far is complete.
+    between polls. With ``merge``, a poll that stored new articles ends with ``store.remerge()`` (incremental)
+    and ``on_merged(n, stats)`` gets its ``RemergeStats``. Ctrl-C (KeyboardInterrupt) propagates: every
+    article stored so far is complete, and a remerge cut short leaves the merged events as they were (one
+    transaction), for the next poll or ``warwire remerge`` to bring up to date.
     """
     stop = stop or threading.Event()
     total = IngestCounts()
     n = 0
     while not stop.is_set():
+        merged = None
         with open_store() as store:
             counts = poll_once(feeds, store, engine, fetcher)
+            if merge and counts.stored_new:
+                merged = store.remerge()
         total.merge(counts)
         n += 1
         if on_cycle is not None:
             on_cycle(n, counts)
+        if merged is not None and on_merged is not None:
+            on_merged(n, merged)
         if cycles is not None and n >= cycles:
             break
         stop.wait(every)

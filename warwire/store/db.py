@@ -32,7 +32,8 @@ from . import records as rec
 from . import write
 from .query import (EventRow, Filters, assemble_rows, count_events, row_from, select_events, select_pks,
                     where)
-from .merged_query import MergedRow, count_merged, merged_row_from, select_merged
+from .merged_query import (MergedRow, count_merged, merged_row_from, select_merged, select_merged_by_key,
+                           select_merged_keys)
 from .schema import LATEST, current_version, migrate
 from .write import AddStatus
 
@@ -321,8 +322,18 @@ class Store:
 
     def iter_merged(self, filters: Filters | None = None, *, order: str = "recent",
                     limit: int | None = None) -> Iterator[MergedRow]:
-        """Like :meth:`merged_events`, streamed."""
-        sql, params = select_merged(filters or Filters(), order, limit)
+        """Like :meth:`merged_events`, streamed. A page (``limit`` up to ``BULK``) is read in two steps, as
+        :meth:`iter_events` does: the keys of the matching merged events (a scan of the filtered columns
+        only), then those rows and their reports; anything larger is one streamed query."""
+        f = filters or Filters()
+        if limit is not None and limit <= BULK:
+            keys = [r[0] for r in self._con.execute(*select_merged_keys(f, order, limit)).fetchall()]
+            if keys:
+                yield from self._stream_merged(*select_merged_by_key(keys))
+            return
+        yield from self._stream_merged(*select_merged(f, order, limit))
+
+    def _stream_merged(self, sql: str, params: list) -> Iterator[MergedRow]:
         cur = self._con.cursor()
         try:
             cur.execute(sql, params)

@@ -36,6 +36,7 @@ from ..resolve.report import ActorRef, PlaceRef, Report, report_from_result, url
 from ..types import ActorKind, Precision
 from .db import Run, Store
 from .query import EventRow
+from .schema import MERGED_ACTORS
 from .write import insert_columns
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,8 @@ MERGED_COLUMNS = ("id", "component", "type", "mode", "acled_event_type", "acled_
                   "aggregate", "date_start", "date_end", "date_precision", "place_name", "country", "admin1", "feature",
                   "lat", "lon", "geonames_id", "sources", "targets", "n_reports", "n_articles", "n_sources",
                   "fatalities", "fatalities_min", "fatalities_max", "fatality_claims", "earliest_event_pk",
-                  "earliest_article_id", "earliest_published", "disagreements", "confidence", "producer", "run_id")
+                  "earliest_article_id", "earliest_published", "disagreements", "confidence", "producer", "run_id",
+                  "key")
 CHUNK = 2000
 
 
@@ -169,20 +171,27 @@ def _replace(store: Store, stored: list[_Stored], reopened: list[str], rules: Me
     """Merge ``stored`` and put its merged events in place of those of ``reopened``, in one transaction."""
     by_key = {s.report.key: s for s in stored}
     components = merge_components([s.report for s in stored], rules)
-    rows, links = [], []
-    for c in components:
-        for m in c.events:
-            rows.append(_row(m, c, by_key, run))
-            links.extend((m.id, by_key[k].event_pk, by_key[k].article_id) for k in m.reports)
+    con = store._con
+    merged = [(m, c) for c in components for m in c.events]
+    # keys come from a sequence, so they only grow: every merged event written here has a key >= keys[0]
+    keys = [r[0] for r in con.execute("SELECT nextval('merged_keys') FROM range(?) ORDER BY 1",
+                                      [len(merged)]).fetchall()]
+    rows = [_row(m, c, key, by_key, run) for (m, c), key in zip(merged, keys)]
+    links = [(m.id, by_key[k].event_pk, by_key[k].article_id, key) for (m, _), key in zip(merged, keys)
+             for k in m.reports]
     with store._transaction():
         if full:
-            store._con.execute("DELETE FROM merged_event_reports")
-            store._con.execute("DELETE FROM merged_events")
+            for table in ("merged_actors", "merged_event_reports", "merged_events"):
+                con.execute(f"DELETE FROM {table}")
         elif reopened:
-            store._con.execute("DELETE FROM merged_event_reports WHERE merged_id = ANY(?::VARCHAR[])", [reopened])
-            store._con.execute("DELETE FROM merged_events WHERE id = ANY(?::VARCHAR[])", [reopened])
-        insert_columns(store._con, "merged_events", MERGED_COLUMNS, rows)
-        insert_columns(store._con, "merged_event_reports", ("merged_id", "event_pk", "article_id"), links)
+            con.execute("DELETE FROM merged_actors WHERE merged_key IN (SELECT key FROM merged_events "
+                        "WHERE id = ANY(?::VARCHAR[]))", [reopened])
+            con.execute("DELETE FROM merged_event_reports WHERE merged_id = ANY(?::VARCHAR[])", [reopened])
+            con.execute("DELETE FROM merged_events WHERE id = ANY(?::VARCHAR[])", [reopened])
+        insert_columns(con, "merged_events", MERGED_COLUMNS, rows)
+        insert_columns(con, "merged_event_reports", ("merged_id", "event_pk", "article_id", "merged_key"), links)
+        if keys:
+            con.execute(f"INSERT INTO merged_actors {MERGED_ACTORS} AND r.merged_key >= ? ORDER BY 2, 1", [keys[0]])
     stats = RemergeStats(full, len(stored), len(reopened), len(rows), _total(store))
     log.info("%s: remerge %s", store.path, stats)
     return stats
@@ -210,7 +219,7 @@ def _article_keys(store: Store, ids: list[int] | None) -> dict[int, str]:
     return {i: article_key(u, h) for i, u, h in store._con.execute(sql, params).fetchall()}
 
 
-def _row(m: MergedEvent, c: Component, by_key: dict[str, _Stored], run: Run | None) -> tuple:
+def _row(m: MergedEvent, c: Component, key: int, by_key: dict[str, _Stored], run: Run | None) -> tuple:
     p, d = m.place, m.to_dict()
     label = {k: by_key[k].label for k in m.reports}
     claims = [{**claim, "report": label[claim["report"]]} for claim in d["fatalities"]["claims"]]
@@ -224,7 +233,7 @@ def _row(m: MergedEvent, c: Component, by_key: dict[str, _Stored], run: Run | No
             json.dumps(d["sources"]), json.dumps(d["targets"]), len(m.reports), m.n_articles, m.n_sources,
             best_estimate(m), m.fatalities_min, m.fatalities_max, json.dumps(claims), first.event_pk,
             first.article_id, m.earliest.published, json.dumps(disagreements), m.confidence, m.producer,
-            run.id if run else None)
+            run.id if run else None, key)
 
 
 def best_estimate(m: MergedEvent) -> int | None:
@@ -238,11 +247,12 @@ JSON_COLUMNS = ("sources", "targets", "fatality_claims", "disagreements")
 
 def merged_rows(store: Store, limit: int | None = None) -> list[dict]:
     """The stored merged events, by date then id, with their reports as ``article_id#event_id`` of the store
-    (JSON columns decoded): the raw rows, for tests and debugging."""
+    (JSON columns decoded): the raw rows, for tests and debugging; without the store's key, which a remerge
+    assigns anew, so two stores with the same merged events give the same rows."""
     lim = f" LIMIT {int(limit)}" if limit is not None else ""
     rows = store._dicts(
-        "SELECT m.*, (SELECT list(r.article_id || '#' || e.id ORDER BY r.event_pk) FROM merged_event_reports r "
-        "JOIN events e ON e.pk = r.event_pk WHERE r.merged_id = m.id) AS reports "
+        "SELECT m.* EXCLUDE (key), (SELECT list(r.article_id || '#' || e.id ORDER BY r.event_pk) "
+        "FROM merged_event_reports r JOIN events e ON e.pk = r.event_pk WHERE r.merged_id = m.id) AS reports "
         f"FROM merged_events m ORDER BY m.date_start NULLS LAST, m.id{lim}")
     return [{k: json.loads(v) if k in JSON_COLUMNS and v is not None else v for k, v in r.items()} for r in rows]
 

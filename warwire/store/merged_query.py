@@ -8,7 +8,7 @@ What each filter means for a merged event (one real event, told by one or more r
 * ``min_fatalities``: the best estimate, the lowest toll any report gave (ACLED's most conservative
   figure), which is ``fatalities_min``;
 * ``actor`` (with its aliases, KB ids and members, as for single events): any report of the merged event
-  names a matched actor among its sources or targets;
+  names a matched actor among its sources or targets (read from ``merged_actors``, see store/schema.py);
 * ``include_superseded`` has no meaning: merged events hold only the current versions of articles.
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ from ..errors import StoreError
 from ..resolve.merge import Claim, Disagreement, EarliestReport, FatalityClaim, MergedEvent
 from ..resolve.report import ActorRef, PlaceRef
 from ..types import EventType, Modality, Precision
-from .query import Filters, actor_events, field_conditions
+from .query import Filters, actor_keys, field_conditions
 
 ORDERS = {"recent": "m.date_start DESC NULLS LAST, m.id DESC", "stored": "m.date_start NULLS LAST, m.id"}
 _REPORT = ("{'event_pk': e.pk, 'article_id': a.id, 'article': a.source_id, 'event_id': e.id, 'url': a.url, "
@@ -108,22 +108,42 @@ def merged_where(f: Filters) -> tuple[str, list]:
                          "versions among single reports (--reports --all-versions).")
     parts, params = field_conditions(f, "m")
     if f.actor is not None or f.actor_kb_ids:
-        sql, p = actor_events(f)
-        parts.append(f"m.id IN (SELECT merged_id FROM merged_event_reports WHERE event_pk IN ({sql}))")
+        sql, p = actor_keys(f)
+        parts.append(f"m.key IN (SELECT merged_key FROM merged_actors WHERE actor_key IN ({sql}))")
         params.extend(p)
     return (" AND ".join(parts) or "TRUE"), params
 
 
-def select_merged(f: Filters, order: str = "recent", limit: int | None = None) -> tuple[str, list]:
-    """The matching merged events with their reports (a list of structs, earliest published first)."""
+def select_merged_keys(f: Filters, order: str = "recent", limit: int | None = None) -> tuple[str, list]:
+    """Step one of a page: the keys of the matching merged events in order (reads only the filtered columns)."""
     cond, params = merged_where(f)
     lim = f" LIMIT {int(limit)}" if limit is not None else ""
-    sql = (f"WITH sel AS (SELECT m.* FROM merged_events m WHERE {cond} ORDER BY {ORDERS[order]}{lim}), "
-           f"reps AS (SELECT r.merged_id, list({_REPORT} ORDER BY a.published NULLS LAST, e.pk) AS reports "
-           f"FROM merged_event_reports r JOIN events e ON e.pk = r.event_pk JOIN articles a ON a.id = e.article_id "
-           f"WHERE r.merged_id IN (SELECT id FROM sel) GROUP BY r.merged_id) "
-           f"SELECT m.*, reps.reports FROM sel m LEFT JOIN reps ON reps.merged_id = m.id ORDER BY {ORDERS[order]}")
-    return sql, params
+    return f"SELECT m.key FROM merged_events m WHERE {cond} ORDER BY {ORDERS[order]}{lim}", params
+
+
+def select_merged_by_key(keys: list[int]) -> tuple[str, list]:
+    """Step two: the merged events ``keys`` with their reports, in the order of ``keys``."""
+    return (_with_reports("SELECT m.* FROM merged_events m WHERE m.key IN (SELECT unnest(?::BIGINT[]))",
+                          "list_position(?::BIGINT[], m.key)"), [keys, keys])
+
+
+def select_merged(f: Filters, order: str = "recent", limit: int | None = None) -> tuple[str, list]:
+    """Both steps in one query, the matching merged events with their reports: for exports, streamed."""
+    cond, params = merged_where(f)
+    lim = f" LIMIT {int(limit)}" if limit is not None else ""
+    return _with_reports(f"SELECT m.* FROM merged_events m WHERE {cond} ORDER BY {ORDERS[order]}{lim}",
+                         ORDERS[order]), params
+
+
+def _with_reports(selection: str, order_by: str) -> str:
+    """The merged events ``selection`` picks with their reports (a list of structs, earliest published first);
+    the store's integer keys stay inside."""
+    return (f"WITH sel AS ({selection}), "
+            f"reps AS (SELECT r.merged_key, list({_REPORT} ORDER BY a.published NULLS LAST, e.pk) AS reports "
+            f"FROM merged_event_reports r JOIN events e ON e.pk = r.event_pk JOIN articles a ON a.id = e.article_id "
+            f"WHERE r.merged_key IN (SELECT key FROM sel) GROUP BY r.merged_key) "
+            f"SELECT m.* EXCLUDE (key), reps.reports FROM sel m LEFT JOIN reps ON reps.merged_key = m.key "
+            f"ORDER BY {order_by}")
 
 
 def count_merged(f: Filters) -> tuple[str, list]:
@@ -165,5 +185,5 @@ def _json(value) -> list:
     return json.loads(value) if isinstance(value, str) else value
 
 
-__all__ = ["MergedRow", "ReportRef", "merged_where", "select_merged", "count_merged", "merged_row_from",
-           "actor_label"]
+__all__ = ["MergedRow", "ReportRef", "merged_where", "select_merged", "select_merged_keys", "select_merged_by_key",
+           "count_merged", "merged_row_from", "actor_label"]

@@ -177,7 +177,14 @@ def _cos_deg(deg: float) -> float:
 
 
 def actor_events(f: Filters) -> tuple[str, list]:
-    """A query of the keys of events with a matched actor among their sources or targets.
+    """A query of the keys of events with a matched actor (see :func:`actor_keys`) among their sources or
+    targets."""
+    sql, params = actor_keys(f)
+    return f"SELECT event_pk FROM event_actors WHERE actor_key IN ({sql})", params
+
+
+def actor_keys(f: Filters) -> tuple[str, list]:
+    """A query of the keys of the actors ``f.actor`` and ``f.actor_kb_ids`` match.
 
     matched: actors named ``f.actor`` in their article, every actor sharing a KB id with one of
     them, and every actor with one of ``f.actor_kb_ids``; members (if asked): actors a stored
@@ -205,8 +212,7 @@ def actor_events(f: Filters) -> tuple[str, list]:
     else:
         ctes.append(("everyone", "SELECT key FROM matched"))
     with_ = ", ".join(f"{name} AS ({sql})" for name, sql in ctes)
-    return (f"WITH {with_} SELECT event_pk FROM event_actors "
-            "WHERE actor_key IN (SELECT key FROM everyone)"), params
+    return f"WITH {with_} SELECT key FROM everyone", params
 
 
 ORDERS = {"recent": "e.date_start DESC NULLS LAST, e.pk DESC", "stored": "e.pk"}

@@ -17,6 +17,13 @@ Design notes (why the tables look the way they do):
 * Every stored actor has a store-wide integer ``key``; ``event_actors`` lists each event's sources and
   targets by key, ``actor_names`` every folded name an actor goes by in its article, and relations
   carry the keys of their two actors, so ``--actor`` is an index lookup and joins on integers.
+* Merged events also have a store-wide integer ``key`` (``merged_event_reports.merged_key`` repeats it):
+  a page of merged events is read by key, which scans far less than their VARCHAR ids. ``merged_actors``
+  lists, once per merged event, the keys of the actors any of its reports names as a source or target
+  (what ``MERGED_ACTORS`` selects), so ``--actor`` on merged events reads one narrow integer table instead
+  of going from the actors' events to their reports to their merged events. Aliases and members are
+  resolved to actor keys at query time: the table holds only what the reports say, so it changes only with
+  ``merged_event_reports`` (store/merged.py writes both in one transaction).
 """
 from __future__ import annotations
 
@@ -270,9 +277,29 @@ _V2 = (
     "CREATE INDEX merged_reports_event ON merged_event_reports (event_pk)",
 )
 
+# The merged_actors rows of every merged event (store/merged.py adds a condition on r.merged_key).
+MERGED_ACTORS = ("SELECT DISTINCT r.merged_key, ea.actor_key FROM merged_event_reports r "
+                 "JOIN event_actors ea ON ea.event_pk = r.event_pk WHERE ea.actor_key IS NOT NULL")
+
+# Keys and merged_actors are filled for the merged events already stored, so a migrated store answers
+# --actor without a remerge.
+_V3 = (
+    "CREATE SEQUENCE merged_keys START 1",
+    "ALTER TABLE merged_events ADD COLUMN key BIGINT",
+    "UPDATE merged_events SET key = nextval('merged_keys')",
+    "ALTER TABLE merged_event_reports ADD COLUMN merged_key BIGINT",
+    "UPDATE merged_event_reports SET merged_key = m.key FROM merged_events m "
+    "WHERE m.id = merged_event_reports.merged_id",
+    """CREATE TABLE merged_actors (
+        merged_key BIGINT NOT NULL,
+        actor_key BIGINT NOT NULL)""",
+    f"INSERT INTO merged_actors {MERGED_ACTORS} ORDER BY 2, 1",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: articles, records, events, merged events, runs, feed entries", _V1),
     Migration(2, "merged events by link component, with a best fatality estimate (incremental remerge)", _V2),
+    Migration(3, "merged event keys and merged_actors (fast pages and --actor on merged events)", _V3),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -140,6 +140,7 @@ class MemoryStore:
         self.entries: set[tuple[str, str]] = set()
         self.writes = 0
         self.runs: list = []
+        self.remerges = 0
 
     def __enter__(self):
         return self
@@ -182,6 +183,10 @@ class MemoryStore:
 
     def results(self) -> list:
         return list(self.rows.values())
+
+    def remerge(self, full: bool = False):
+        """Counted only: merging is the real store's (tests/unit/ingest/test_watch_merge.py)."""
+        self.remerges += 1
 
 
 @pytest.fixture

@@ -84,6 +84,7 @@ def test_watch_once_twice_with_a_growing_feed(site, tmp_path, shared_engine):
     site.rss("/world.rss", [("urn:port", "/port.html", "Port", "Wed, 06 Mar 2024 07:00:00 GMT"), *first])
     two = CliRunner().invoke(main, ["watch", feed, "--once", "--db", db])
     assert "poll 1: 1 article: 1 added" in one.stdout and "poll 1: 1 article: 1 added" in two.stdout
+    assert "poll 1: merged events updated:" in one.stdout and "poll 1: merged events updated:" in two.stdout
     assert site.hits("/dam.html") == 1 and site.hits("/port.html") == 1
     assert len(articles_table(tmp_path / "w.duckdb")) == 2
 

@@ -165,6 +165,7 @@ def test_watch_loop_polls_until_told_to_stop(site, memory_store, engine):
         total = watch([feed], lambda: nullcontext(memory_store), engine, every=0.01, fetcher=fetcher,
                       on_cycle=grow, cycles=3)
     assert added == [1, 1, 0] and total.added == 2
+    assert memory_store.remerges == 2       # after the polls that stored something
 
 
 @pytest.mark.parametrize("engine_name", ["local", "dask"])

@@ -145,3 +145,95 @@ def test_full_rebuild_applies_new_rules(articles, tmp_path):
         merged = store.remerge().total
         strict = store.remerge(full=True, rules=MergeRules(link_score=100.0))
         assert strict.full and strict.total == 123 > merged        # nothing links: one event per report
+
+
+# ------------------------------------------------------------------ merged_actors and merged keys
+
+
+def _merged_actors(store: Store) -> list[tuple]:
+    """merged_actors as (merged id, actor key) pairs, and what it must hold: every actor key the reports name."""
+    return sorted(store._con.execute("SELECT m.id, x.actor_key FROM merged_actors x "
+                                     "JOIN merged_events m ON m.key = x.merged_key").fetchall())
+
+
+def _expected_merged_actors(store: Store) -> list[tuple]:
+    return sorted(store._con.execute(
+        "SELECT DISTINCT r.merged_id, ea.actor_key FROM merged_event_reports r JOIN event_actors ea "
+        "ON ea.event_pk = r.event_pk WHERE ea.actor_key IS NOT NULL").fetchall())
+
+
+def _keys_agree(store: Store) -> bool:
+    """Every report row carries its merged event's key; keys are unique."""
+    con = store._con
+    unique = con.execute("SELECT count(DISTINCT key) = count(*) AND count(key) = count(*) "
+                         "FROM merged_events").fetchone()[0]
+    bad = con.execute("SELECT count(*) FROM merged_event_reports r LEFT JOIN merged_events m ON m.id = r.merged_id "
+                      "WHERE m.key IS DISTINCT FROM r.merged_key").fetchone()[0]
+    return unique and bad == 0
+
+
+def test_merged_actors_follow_incremental_and_full_remerges(articles, tmp_path):
+    shuffled = list(articles)
+    random.Random(3).shuffle(shuffled)
+    with Store.open(tmp_path / "s.duckdb") as store:
+        for i in range(0, len(shuffled), 5):
+            store.add_results(shuffled[i:i + 5])
+            store.remerge()
+            assert _merged_actors(store) == _expected_merged_actors(store) and _keys_agree(store)
+        assert _merged_actors(store)
+        incremental = _merged_actors(store)
+        store.remerge(full=True)
+        assert _merged_actors(store) == _expected_merged_actors(store) == incremental and _keys_agree(store)
+
+
+def _old_merged_ids(store: Store, f, order: str) -> list[str]:
+    """The merged ids the query before merged_actors returned: from the actors' events to their reports."""
+    from warwire.store.merged_query import ORDERS
+    from warwire.store.query import actor_events, field_conditions
+
+    parts, params = field_conditions(f, "m")
+    if f.actor is not None or f.actor_kb_ids:
+        sql, p = actor_events(f)
+        parts.append(f"m.id IN (SELECT merged_id FROM merged_event_reports WHERE event_pk IN ({sql}))")
+        params.extend(p)
+    cond = " AND ".join(parts) or "TRUE"
+    return [r[0] for r in store._con.execute(f"SELECT m.id FROM merged_events m WHERE {cond} ORDER BY {ORDERS[order]}",
+                                             params).fetchall()]
+
+
+@pytest.fixture(scope="module")
+def corpus_store(articles, tmp_path_factory):
+    with Store.open(tmp_path_factory.mktemp("q") / "s.duckdb") as store:
+        store.add_results(articles)
+        store.remerge()
+        yield store
+
+
+def _corpus_filters(store: Store) -> list:
+    from warwire.store import Filters
+
+    con = store._con
+    names = [r[0] for r in con.execute("SELECT name_key FROM actor_names GROUP BY 1 ORDER BY count(*) DESC, 1 "
+                                       "LIMIT 6").fetchall()]
+    kb_ids = [r[0] for r in con.execute("SELECT kb_id FROM actors WHERE kb_id IS NOT NULL GROUP BY 1 "
+                                        "ORDER BY count(*) DESC, 1 LIMIT 3").fetchall()]
+    country, etype = con.execute("SELECT country, type FROM merged_events WHERE country IS NOT NULL "
+                                 "GROUP BY 1, 2 ORDER BY count(*) DESC, 1, 2 LIMIT 1").fetchone()
+    out = [Filters(), Filters(countries=(country,)), Filters(event_types=(etype,), countries=(country,))]
+    out += [Filters(actor=n) for n in names] + [Filters(actor=n, members=False) for n in names[:2]]
+    out += [Filters(actor=names[0], countries=(country,)), Filters(actor_kb_ids=tuple(kb_ids)),
+            Filters(actor=names[1], actor_kb_ids=(kb_ids[0],)), Filters(actor="no such actor")]
+    return out
+
+
+def test_merged_queries_match_the_query_before_merged_actors(corpus_store):
+    filters = _corpus_filters(corpus_store)
+    assert any(_old_merged_ids(corpus_store, f, "recent") for f in filters if f.actor)
+    for f in filters:
+        for order in ("recent", "stored"):
+            old = _old_merged_ids(corpus_store, f, order)
+            streamed = corpus_store.merged_events(f, order=order)           # one query
+            assert [r.event.id for r in streamed] == old, f
+            assert corpus_store.count_merged(f) == len(old)
+            for limit in (1, 7, len(old) + 1):                               # pages: keys first, then rows
+                assert corpus_store.merged_events(f, order=order, limit=limit) == streamed[:limit], (f, limit)

@@ -1,6 +1,7 @@
 """Opening a store: versioned migrations applied once and in order, and errors that say what to do."""
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 
@@ -8,11 +9,11 @@ import duckdb
 import pytest
 
 from warwire.errors import StoreError, StoreLockedError
-from warwire.store import Store
+from warwire.store import Filters, Store
 from warwire.store import schema
 
 TABLES = {"schema_version", "runs", "articles", "actors", "places", "mentions", "actor_names", "relations", "events",
-          "event_actors", "merged_events", "merged_event_reports", "feed_entries"}
+          "event_actors", "merged_events", "merged_event_reports", "merged_actors", "feed_entries"}
 
 
 def _tables(path) -> set[str]:
@@ -107,3 +108,42 @@ def test_a_store_locked_by_another_process_says_stop_it_or_pass_db(tmp_path):
         holder.stdin.close()
         holder.wait(timeout=30)
     Store.open(path, read_only=True).close()  # free again once the holder is gone
+
+
+def _as_version_2(path) -> None:
+    """Take migration 3 off a store as a warwire of schema version 2 left it: no merged keys, no merged_actors."""
+    con = duckdb.connect(str(path))
+    for stmt in ("DROP TABLE merged_actors", "DROP INDEX merged_reports_event", "DROP INDEX merged_component",
+                 "ALTER TABLE merged_event_reports DROP COLUMN merged_key", "ALTER TABLE merged_events DROP COLUMN key",
+                 "CREATE INDEX merged_component ON merged_events (component)",
+                 "CREATE INDEX merged_reports_event ON merged_event_reports (event_pk)",
+                 "DROP SEQUENCE merged_keys", "DELETE FROM schema_version WHERE version = 3"):
+        con.execute(stmt)
+    con.close()
+
+
+def test_migration_3_keys_the_stored_merged_events_and_fills_merged_actors(tmp_path, make_attack):
+    path = tmp_path / "s.duckdb"
+    filters = (Filters(), Filters(actor="Red Hand Brigade"), Filters(actor="Red Hand Brigade", members=False),
+               Filters(actor="ash_front"), Filters(actor="Falcon Unit"))
+    with Store.open(path) as store:
+        store.add_result(make_attack("r1", url="https://one.example/a"))
+        store.add_result(make_attack("r2", member="Falcon Unit", url="https://two.example/b"))
+        store.add_result(make_attack("r3", group="Ash Front", group_kb="ash_front", town="Delmar", lat=36.9, lon=42.0,
+                                     url="https://one.example/c", day=dt.date(2024, 3, 20)))
+        store.remerge()
+        before = [store.merged_events(f, limit=10) for f in filters]
+        actors = store._con.execute("SELECT m.id, x.actor_key FROM merged_actors x JOIN merged_events m "
+                                    "ON m.key = x.merged_key ORDER BY 1, 2").fetchall()
+    assert [len(rows) for rows in before] == [3, 2, 1, 1, 1] and actors
+    _as_version_2(path)
+    with pytest.raises(StoreError, match="schema version 2.*Open it once for writing"):
+        Store.open(path, read_only=True)
+    with Store.open(path) as store:                                   # migrates, no remerge needed
+        assert schema.current_version(store._con) == schema.LATEST == 3
+        assert [store.merged_events(f, limit=10) for f in filters] == before
+        assert store._con.execute("SELECT m.id, x.actor_key FROM merged_actors x JOIN merged_events m "
+                                  "ON m.key = x.merged_key ORDER BY 1, 2").fetchall() == actors
+        store.add_result(make_attack("r4", town="Kelbar", lat=34.5, lon=45.5, url="https://three.example/d",
+                                     day=dt.date(2024, 5, 1)))
+        assert not store.remerge().full and store.count_merged(Filters(actor="Red Hand Brigade")) == 3
