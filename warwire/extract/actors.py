@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 from spacy.util import filter_spans
 
 from ..kb.actors import ActorEntry, ActorKB
+from ..kb.gazetteer import place_words
 from ..types import Actor, ActorKind, Span
 
 log = logging.getLogger(__name__)
@@ -26,9 +27,7 @@ LOCATIVE_PREPS = frozenset({"in", "at", "near", "from", "to", "into", "outside",
 MOTION_VERBS = frozenset({"visit", "arrive", "reach", "travel", "fly", "leave", "enter", "return", "exit",
                           "flee", "cross", "capture", "seize", "occupy", "recapture", "liberate", "evacuate",
                           "tour", "land", "head", "move", "relocate", "deploy"})
-SETTLEMENT_NOUNS = frozenset({"town", "city", "village", "district", "province", "county", "township",
-                              "municipality", "region", "locality", "commune", "neighbourhood", "neighborhood",
-                              "road", "street", "highway", "avenue", "junction", "axis", "bridge", "crossing"})
+SETTLEMENT_NOUNS = place_words()["settlement_nouns"]  # "in Kisumu town": a place (kb/data/cues/place_words.yaml)
 GROUP_NOUNS = frozenset({"group", "militia", "faction", "movement", "organization", "organisation", "coalition",
                          "alliance", "network", "outfit", "insurgency", "party", "brigade", "brigades",
                          "battalion", "front", "army", "force", "forces", "rebels", "regiment", "corps",

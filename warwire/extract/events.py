@@ -143,15 +143,12 @@ class EventExtractor:
         if lemma in self.lex.negative:
             return None
         pos = "NOUN" if tok.pos_ == "PROPN" else tok.pos_
-        plain = None  # a cue whose condition holds ("seized weapons") beats the plain reading ("seized")
-        for cue in self.lex.lookup(lemma, pos) or self.lex.lookup(tok.lower_, pos):
+        for cue in self.lex.lookup(lemma, pos) or self.lex.lookup(tok.lower_, pos):  # conditional cues first
             if cue.requires_dep is None:
-                plain = plain or cue
-            elif any(c.dep_ == cue.requires_dep and (not cue.requires or c.lemma_.lower() in cue.requires)
-                     for c in tok.children):
                 return cue
-        if plain is not None:
-            return plain
+            if any(c.dep_ == cue.requires_dep and (not cue.requires or c.lemma_.lower() in cue.requires)
+                   for c in tok.children):
+                return cue
         if lemma in self.demand_speech and self._demanded(tok) is not None:
             return self.demand_cue  # "Russia said Sudan must return the helicopter": a demand
         return None
@@ -601,10 +598,7 @@ class EventExtractor:
                     m.key, m.generic, m.kind, m.entry = key, gid, kind, None
             actors.keys[key] = first
             return [key] + src_ids[1:]
-        if first is None and d.trig.i not in actors.tok:
-            tok = d.trig
-            actors.add(AMention(tok.i, tok.i + 1, tok.idx, tok.idx + len(tok), key, None, tok.text, kind, None,
-                                generic=gid, descriptive=True))
+        if first is None and _named_by_trigger(d, actors, gid, kind):
             return [key]
         if first is not None and first.key == "generic:protesters":
             return [key if s == "generic:protesters" else s for s in src_ids]
@@ -614,12 +608,7 @@ class EventExtractor:
     def _victims_by_definition(d: Draft, actors: ActorIndex) -> list[str]:
         """Violence against civilians, looting and arrests have civilians on the receiving end by ACLED's
         definition: when the text names no target, the civilians are named by the trigger itself."""
-        tok = d.trig
-        if tok.i in actors.tok:
-            return []
-        actors.add(AMention(tok.i, tok.i + 1, tok.idx, tok.idx + len(tok), "generic:civilians", None, tok.text,
-                            ActorKind.CIVILIANS, None, generic="civilians", descriptive=True))
-        return ["generic:civilians"]
+        return ["generic:civilians"] if _named_by_trigger(d, actors, "civilians", ActorKind.CIVILIANS) else []
 
     @staticmethod
     def _crowd(d: Draft, actors: ActorIndex) -> None:
@@ -636,11 +625,7 @@ class EventExtractor:
             actors.keys["generic:protesters"] = first
             d.sources[0] = "generic:protesters"
             return
-        tok = d.trig
-        m = AMention(tok.i, tok.i + 1, tok.idx, tok.idx + len(tok), "generic:protesters", None, tok.text,
-                     ActorKind.PROTESTERS, None, generic="protesters", descriptive=True)
-        if tok.i not in actors.tok:
-            actors.add(m)
+        if _named_by_trigger(d, actors, "protesters", ActorKind.PROTESTERS):
             d.sources.insert(0, "generic:protesters")
 
     def _answers(self, d: Draft, protest: Draft, actors: ActorIndex) -> bool:
@@ -659,8 +644,7 @@ class EventExtractor:
     @staticmethod
     def _armed(keys: list[str], actors: ActorIndex) -> bool:
         kinds = {m.key: m.kind for m in actors.mentions}
-        return any(kinds.get(k) in (ActorKind.MILITARY, ActorKind.POLICE, ActorKind.MILITIA, ActorKind.REBEL,
-                                    ActorKind.TERRORIST, ActorKind.STATE) for k in keys)
+        return any(kinds.get(k) in ARMED_KINDS or kinds.get(k) == ActorKind.STATE for k in keys)
 
     def _drop_repeats(self, drafts: list[Draft]) -> list[Draft]:
         """"the attack", "the strike" told again after the event: not a new event."""
@@ -896,6 +880,17 @@ def _lemmas_around(doc: Doc, sent) -> set[str]:
     if end < len(doc):
         end = f.sent_end[end]
     return set(f.lemma[sent.start:end])
+
+
+def _named_by_trigger(d: Draft, actors: ActorIndex, gid: str, kind: ActorKind) -> bool:
+    """A generic actor the event implies without naming ("the protest" has protesters, a looting has
+    civilian victims), its mention the trigger itself. False when the trigger already names an actor."""
+    tok = d.trig
+    if tok.i in actors.tok:
+        return False
+    actors.add(AMention(tok.i, tok.i + 1, tok.idx, tok.idx + len(tok), f"generic:{gid}", None, tok.text, kind, None,
+                        generic=gid, descriptive=True))
+    return True
 
 
 def _own_setting(tok: Token) -> bool:

@@ -11,7 +11,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.util import filter_spans
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
-from ..kb.gazetteer import Gazetteer, PlaceEntry, fold
+from ..kb.gazetteer import Gazetteer, PlaceEntry, fold, place_words
 from ..types import ActorKind, Place, Span
 from .actors import ActorIndex, _trim
 from .docfacts import facts
@@ -27,17 +27,11 @@ ADMIN_SUFFIX = {"province": "admin1", "governorate": "admin1", "state": "admin1"
 FACILITY_SUFFIX = ("airport", "international airport", "air base", "airbase", "base", "crossing")
 PLACE_PREPS = frozenset({"in", "near", "at", "outside", "of", "from", "to", "between", "around", "towards",
                          "toward", "and", "into", "across", "inside", "through"})
-# Prepositions after which a capitalised name nobody knows is still a place ("clashes at Tall Battal").
-SETTING_PREPS = frozenset({"in", "at", "near", "outside", "around", "inside"})
-# Lower-case words inside place names: "Duque de Caxias", "Shakhta imeni Lenina".
-NAME_PARTICLES = frozenset({"de", "del", "da", "do", "dos", "das", "la", "las", "los", "el", "al", "imeni", "di",
-                            "du", "des", "y", "e", "en", "sur", "am", "an", "der", "upon", "on"})
-# Nouns whose "of X" is a place: "the outskirts of X".
-AREA_NOUNS = frozenset({"outskirts", "perimeter", "countryside", "suburbs", "suburb", "vicinity", "environs",
-                        "neighbourhood", "neighborhood", "centre", "center", "heart", "edge", "entrance", "gates",
-                        "village", "town", "city", "district", "province", "region", "area", "locality",
-                        "municipality", "county", "commune", "governorate", "south", "north", "east", "west",
-                        "southwest", "southeast", "northwest", "northeast", "west", "east"})
+# Word lists kept as data (kb/data/cues/place_words.yaml).
+_WORDS = place_words()
+SETTING_PREPS = _WORDS["setting_preps"]    # "clashes at Tall Battal": an unknown name is still a place
+NAME_PARTICLES = _WORDS["name_particles"]  # "Duque de Caxias"
+AREA_NOUNS = _WORDS["area_nouns"]          # "the outskirts of X"
 CALENDAR_WORDS = frozenset("""january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday""".split())
 DIRECTIONS = frozenset({"northern", "southern", "eastern", "western", "central", "north", "south", "east", "west",

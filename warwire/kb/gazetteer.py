@@ -248,3 +248,11 @@ def _supplement(path: Path, by_name) -> None:
                        item.get("lon"), item.get("geonames_id"), int(item.get("population") or 50_000), "supplement")
         for n in {item["name"], *(item.get("aliases") or ())}:
             by_name[fold(str(n))].append(e)
+
+
+def place_words() -> dict[str, frozenset[str]]:
+    """The word lists of ``kb/data/cues/place_words.yaml`` (settlement nouns, setting prepositions, ...)."""
+    from ._files import DATA_DIR, read_yaml
+
+    data = read_yaml(DATA_DIR / "cues" / "place_words.yaml") or {}
+    return {k: frozenset(str(w).lower() for w in v) for k, v in data.items()}
