@@ -3,7 +3,10 @@ around it (``cues/acled.yaml``). Events ACLED would not code (threats, accusatio
 """
 from __future__ import annotations
 
+from spacy.tokens import Doc
+
 from ..types import AcledCode, ActorKind, EventType, Modality
+from .docfacts import facts
 
 CODED_MODALITIES = frozenset({Modality.ASSERTED, Modality.CLAIMED, Modality.ALLEGED})
 STATE_KINDS = frozenset({ActorKind.STATE, ActorKind.GOVERNMENT, ActorKind.MILITARY, ActorKind.POLICE})
@@ -20,6 +23,11 @@ class AcledCoder:
         self.violent = frozenset(table.get("violent") or ())
         self.weapons = frozenset(table.get("weapons") or ())
         self.crowd_words = frozenset(table.get("crowd") or ())
+        self.blocking = frozenset(table.get("blocking") or ())
+        self.material = frozenset(table.get("blocking_material") or ())
+        self.cause_preps = frozenset(table.get("protest_cause_preps") or ())
+        self.cause_verbs = frozenset(table.get("protest_cause_verbs") or ())
+        self.symbolic = frozenset(table.get("symbolic_objects") or ())
         self.weapon_modes = frozenset(table.get("weapon_modes") or ())
         self.rank = {h: i for i, h in enumerate(table.get("mode_priority") or ())}
 
@@ -79,8 +87,33 @@ class AcledCoder:
             return "mob"
         if lemmas & self.excessive:
             return "excessive_force"
-        if "violent_demo" in hints or lemmas & self.violent:
+        if "violent_demo" in hints or lemmas & self.violent or lemmas & self.blocking and lemmas & self.material:
             return "violent_demo"
         if lemmas & self.intervention:
             return "protest_intervention"
         return "peaceful_protest"
+
+    def protest_lemmas(self, doc: Doc, start: int, end: int) -> set[str]:
+        """What the demonstrators did, as lemmas of tokens ``start:end``: without compound modifiers ("truck
+        drivers", "a stone quarry"), the protest's stated cause ("over an attack on a leader", "demanding
+        compensation for damaged crops") and symbolic burnings ("burned an effigy"), which ACLED's codebook
+        leaves peaceful."""
+        lemma = facts(doc).lemma
+        out = set()
+        for i in range(start, end):
+            tok = doc[i]
+            if tok.dep_ == "compound" or self._in_cause(tok, start):
+                continue
+            if lemma[i] == "burn" and any(c.dep_ == "dobj" and lemma[c.i] in self.symbolic for c in tok.children):
+                continue
+            out.add(lemma[i])
+        return out
+
+    def _in_cause(self, tok, start: int) -> bool:
+        for anc in tok.ancestors:
+            if anc.i < start:
+                return False
+            lem = anc.lemma_.lower()
+            if anc.dep_ == "prep" and lem in self.cause_preps or anc.pos_ == "VERB" and lem in self.cause_verbs:
+                return True
+        return False

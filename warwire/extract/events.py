@@ -663,6 +663,13 @@ class EventExtractor:
 
     # ---------------------------------------------------------------- final record
 
+    def _acled_lemmas(self, d: Draft, doc: Doc, sent) -> set[str]:
+        """The words ACLED's coding looks at: a protest's sentence and the two after it, where the report
+        tells how it went; for other events the sentence and the next."""
+        if d.type == EventType.PROTEST:
+            return self.coder.protest_lemmas(doc, sent.start, _following_end(doc, sent, 2))
+        return _lemmas_around(doc, sent)
+
     def _finish(self, d: Draft, doc: Doc, actors: ActorIndex, places: PlaceIndex, dates: "_DateContext",
                 n: int) -> Event | None:
         sent = d.trig.sent
@@ -678,7 +685,8 @@ class EventExtractor:
         acled = self.coder.code(d.type, hints, d.mode.acled if d.mode else None, d.frame.modality,
                                 [kinds.get(s, ActorKind.UNKNOWN) for s in d.sources],
                                 [kinds.get(t, ActorKind.UNKNOWN) for t in d.targets],
-                                _lemmas_around(doc, sent), d.mode.mode if d.mode else None)
+                                self._acled_lemmas(d, doc, sent),
+                                d.mode.mode if d.mode else None)
         if self.subtype is not None and d.frame.modality in CODED_MODALITIES:
             acled = self.subtype.refine(acled, subtype_features(
                 doc, sent, d.trig.lemma_.lower(), d.type.value, acled, d.mode.mode if d.mode else None,
@@ -874,11 +882,22 @@ def _has_own_date(sent) -> bool:
     return any(t.ent_type_ == "DATE" for t in sent)
 
 
-def _lemmas_around(doc: Doc, sent) -> set[str]:
+def _following_end(doc: Doc, sent, following: int) -> int:
     f = facts(doc)
     end = sent.end
-    if end < len(doc):
-        end = f.sent_end[end]
+    for _ in range(following):
+        if end < len(doc):
+            end = f.sent_end[end]
+    return end
+
+
+def _lemmas_around(doc: Doc, sent, following: int = 1) -> set[str]:
+    """Lemmas of ``sent`` and the ``following`` sentences after it, where a report tells how it went on."""
+    f = facts(doc)
+    end = sent.end
+    for _ in range(following):
+        if end < len(doc):
+            end = f.sent_end[end]
     return set(f.lemma[sent.start:end])
 
 
