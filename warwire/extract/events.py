@@ -21,7 +21,7 @@ from .docfacts import facts, sent_start
 from .modality import Frame, ModalityReader
 from .places import PlaceIndex
 from .quantities import Counter
-from .roles import carrier_roles, noun_roles, passive, verb_roles
+from .roles import carrier_roles, noun_roles, passive, two_sides_between, verb_roles
 
 PRODUCER = "warwire.events.rules.v1"
 LOCATIVE = ("in", "at", "near", "outside", "around", "inside", "on", "across", "along", "into", "within")
@@ -181,6 +181,9 @@ class EventExtractor:
 
     def _roles(self, d: Draft, actors: ActorIndex) -> None:
         tok, clash = d.trig, d.cue.acled == "clash"
+        if not clash and d.type == EventType.ASSAULT and two_sides_between(actors, tok):
+            clash = True  # "gunfire erupted between the army and the rebels": a fight between both
+            d.hints = d.hints + ["clash"]
         if tok.pos_ == "VERB":
             d.sources, d.targets = verb_roles(actors, tok, clash)
             if not d.targets and d.cue.acled in ("looting", "abduct", "arrest", "attack"):
@@ -231,7 +234,12 @@ class EventExtractor:
                 if c.dep_ == "prep" and c.lower_ in ("in", "during"):
                     for n in c.children:
                         if n.dep_ == "pobj" and self._cue(n) is not None:
-                            d.sources = [k for k in noun_roles(actors, n)[0] if k not in d.targets]
+                            n_clash = self._cue(n).acled == "clash" or two_sides_between(actors, n)
+                            n_src, n_tgt = noun_roles(actors, n, n_clash)
+                            d.sources = [k for k in n_src if k not in d.targets]
+                            if n_clash and d.sources:  # "shot dead during a clash between X and Y"
+                                d.targets = [k for k in n_tgt if k not in d.sources] + d.targets
+                                d.hints = d.hints + ["clash"]
         if d.type == EventType.ASSAULT and not d.sources and d.frame.modality == Modality.ASSERTED:
             d.sources = self._armed_nearby(d, actors)
 

@@ -25,25 +25,17 @@ ADMIN_SUFFIX = {"province": "admin1", "governorate": "admin1", "state": "admin1"
                 "camp": None, "neighbourhood": "district", "neighborhood": "district", "community": "village",
                 "locality": "village", "sector": None, "zone": None}
 FACILITY_SUFFIX = ("airport", "international airport", "air base", "airbase", "base", "crossing")
-PLACE_PREPS = frozenset({"in", "near", "at", "outside", "of", "from", "to", "between", "around", "towards",
-                         "toward", "and", "into", "across", "inside", "through"})
 # Word lists kept as data (kb/data/cues/place_words.yaml).
 _WORDS = place_words()
 SETTING_PREPS = _WORDS["setting_preps"]    # "clashes at Tall Battal": an unknown name is still a place
 NAME_PARTICLES = _WORDS["name_particles"]  # "Duque de Caxias"
 AREA_NOUNS = _WORDS["area_nouns"]          # "the outskirts of X"
+SETTLEMENT_NOUNS = _WORDS["settlement_nouns"]  # "the village of X"
+PLACE_HEADS = _WORDS["place_heads"]        # "the Bani Zaid Quarter": a place whoever knows it
+DIRECTIONS = _WORDS["directions"]          # "in northern Aleppo"
+PLACE_PREPS = _WORDS["place_preps"]        # where a place is expected
 CALENDAR_WORDS = frozenset("""january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday""".split())
-DIRECTIONS = frozenset({"northern", "southern", "eastern", "western", "central", "north", "south", "east", "west",
-                        "northeastern", "northwestern", "southeastern", "southwestern", "rural", "greater",
-                        "downtown", "coastal", "upper", "lower", "suburban"})
-# Last words that make a capitalised name a place even when no gazetteer knows it.
-PLACE_HEADS = frozenset({"quarter", "district", "camp", "roundabout", "mountains", "mountain", "hill", "hilltop",
-                         "island", "square", "market", "street", "road", "bridge", "airport", "base", "hospital",
-                         "neighborhood", "neighbourhood", "valley", "river", "province", "governorate", "region",
-                         "village", "town", "city", "county", "municipality", "plain", "desert", "forest", "lake",
-                         "port", "harbour", "harbor", "crossing", "checkpoint", "airfield", "refinery", "field",
-                         "mosque", "church", "school", "university", "prison", "compound", "settlement", "strip"})
 CONTEXT_BONUS = 4.0      # candidate in a country the article names elsewhere
 SUFFIX_BONUS = 3.0       # candidate's feature agrees with "X province" / "X district"
 SUPPLEMENT_BONUS = 1.5   # curated entries beat same-name villages
@@ -303,7 +295,8 @@ class PlaceFinder:
                 if norp and not (t.lower_ in ("of", "in", "near") and not span.text.endswith(("i", "n", "ese", "ish"))):
                     break  # "Iraqi", "Syrian" are nationalities; "the city of Samarra" is not
                 if _plausible(span) and (self.gaz.lookup(span.text) or
-                                         end == j and not norp and _named_place(doc, t, span)):
+                                         end == j and (not norp or _settlement_of(doc, t)) and
+                                         _named_place(doc, t, span)):
                     out.append(span)
                     break
         return out
@@ -409,6 +402,11 @@ class PlaceFinder:
                 mentions=tuple(Span.of(facts(doc).text, m.cstart, m.cend) for m in ms), producer=PRODUCER))
         idx.records = tuple(records)
         idx.by_id = {p.id: p for p in records}
+
+
+def _settlement_of(doc: Doc, prep: Token) -> bool:
+    """"the village of X": X is a place whatever the NER calls it (it reads unknown names as nationalities)."""
+    return prep.lower_ == "of" and prep.i > 0 and doc[prep.i - 1].lower_ in SETTLEMENT_NOUNS
 
 
 def _named_place(doc: Doc, prep: Token, span: SpacySpan) -> bool:

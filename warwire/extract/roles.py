@@ -131,6 +131,16 @@ def noun_roles(idx: ActorIndex, noun: Token, clash: bool = False) -> tuple[list[
     return sources, [t for t in targets if t not in sources]
 
 
+def two_sides_between(idx: ActorIndex, tok: Token) -> bool:
+    """"between X and Y" on the trigger or its verb names two actors: both sides of a fight."""
+    for t in (tok, tok.head):
+        for c in t.children:
+            if c.dep_ == "prep" and c.lower_ == "between":
+                if len(_keys(idx, [g for g in c.children if g.dep_ == "pobj"])) >= 2:
+                    return True
+    return False
+
+
 def _between(tok: Token) -> bool:
     return any(c.dep_ == "prep" and c.lower_ == "between" for t in (tok, tok.head) for c in t.children)
 
