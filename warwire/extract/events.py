@@ -21,7 +21,7 @@ from .docfacts import facts, sent_start
 from .modality import Frame, ModalityReader
 from .places import PlaceIndex
 from .quantities import Counter
-from .roles import carrier_roles, noun_roles, passive, two_sides_between, verb_roles
+from .roles import carrier_roles, noun_roles, passive, subject_of, two_sides_between, verb_roles
 
 PRODUCER = "warwire.events.rules.v1"
 LOCATIVE = ("in", "at", "near", "outside", "around", "inside", "on", "across", "along", "into", "within")
@@ -186,6 +186,8 @@ class EventExtractor:
             d.hints = d.hints + ["clash"]
         if tok.pos_ == "VERB":
             d.sources, d.targets = verb_roles(actors, tok, clash)
+            if not d.sources:
+                d.sources = self._agent_behind(tok, actors)
             if not d.targets and d.cue.acled in ("looting", "abduct", "arrest", "attack"):
                 d.targets = [k for k in _from_targets(actors, tok) if k not in d.sources]
             if not d.targets and tok.lemma_.lower() in self.harm_verbs:
@@ -193,7 +195,7 @@ class EventExtractor:
         else:
             d.sources, d.targets = noun_roles(actors, tok, clash)
             if not d.sources:
-                d.sources = self._demonym_source(tok, actors)
+                d.sources = self._demonym_source(tok, actors) or self._led_to_by(tok, actors)
         if d.cue is self.demand_cue:  # the one the demand is made of: the clause's subject
             clause = self._demanded(tok)
             subj = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")] if clause is not None else []
@@ -265,6 +267,39 @@ class EventExtractor:
                 keys = [actors.actor_in(g) for g in agents]
                 return [k for k in keys if k]
         return []
+
+    def _agent_behind(self, verb: Token, actors: ActorIndex) -> list[str]:
+        """Sources the parse gives only indirectly: "killed by a Russian mine" (the state whose device it
+        was), "a suicide bomber from Al Shabaab detonated himself" (the group the attacker came from)."""
+        if passive(verb):
+            for c in verb.children:
+                if c.dep_ == "agent":
+                    for g in c.children:
+                        if g.dep_ == "pobj":
+                            found = self._demonym_source(g, actors)
+                            if found:
+                                return found
+            return []
+        for subj in (c for c in verb.children if c.dep_ in ("nsubj", "csubj")):
+            for c in subj.children:
+                if c.dep_ == "prep" and c.lower_ in ("from", "of"):
+                    keys = [actors.actor_in(g) for g in c.children if g.dep_ == "pobj"]
+                    keys = [k for k in keys if k]
+                    if keys:
+                        return keys
+        return []
+
+    @staticmethod
+    def _led_to_by(noun: Token, actors: ActorIndex) -> list[str]:
+        """"soldiers conducted raids, leading to the arrest of 40 people": the subject of the action that
+        led to it."""
+        prep = noun.head
+        if noun.dep_ != "pobj" or prep.lower_ not in ("to", "in"):
+            return []
+        verb = prep.head
+        if verb.lemma_.lower() not in ("lead", "result"):
+            return []
+        return [k for k in (actors.actor_in(t) for t in subject_of(verb)) if k]
 
     def _demonym_source(self, tok: Token, actors: ActorIndex) -> list[str]:
         """"Israeli strikes", "US airstrikes": the nationality adjective names the source."""

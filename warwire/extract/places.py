@@ -295,8 +295,7 @@ class PlaceFinder:
                 if norp and not (t.lower_ in ("of", "in", "near") and not span.text.endswith(("i", "n", "ese", "ish"))):
                     break  # "Iraqi", "Syrian" are nationalities; "the city of Samarra" is not
                 if _plausible(span) and (self.gaz.lookup(span.text) or
-                                         end == j and (not norp or _settlement_of(doc, t)) and
-                                         _named_place(doc, t, span)):
+                                         end == j and _named_place(doc, t, span)):
                     out.append(span)
                     break
         return out

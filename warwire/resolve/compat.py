@@ -79,7 +79,7 @@ FEATURE_RANK = {f: n for n, f in enumerate(
      "water", "admin1", "country"])}
 STATE_KINDS = frozenset({ActorKind.STATE, ActorKind.GOVERNMENT, ActorKind.MILITARY, ActorKind.POLICE})
 # kb ids (before ":iso3") of the knowledge base's generic actors (kb/data/actors/generic.yaml).
-GENERIC_KB_IDS = frozenset({"unidentified_armed_group", "civilians", "protesters", "rioters", "police",
+GENERIC_KB_IDS = frozenset({"unidentified_armed_group", "unidentified_gang", "communal_militia", "civilians", "protesters", "rioters", "police",
                             "military", "government"})
 _ADMIN_WORDS = re.compile(r"\b(state|province|region|governorate|district|county|prefecture|department|oblast|"
                           r"city|town|village|the|of)\b")
