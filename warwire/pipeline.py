@@ -43,7 +43,7 @@ class Extractor:
         vocab = self.nlp.vocab
         self.actors = ActorFinder(self.kb, vocab, is_place=self._is_major_place)
         self.places = PlaceFinder(self.gazetteer, vocab, _supplement_names(self.settings.place_files),
-                                  self.lexicon.frame("place_object_verbs"))
+                                  self.lexicon.frame("place_object_verbs"), self.actors.demonym_words())
         self.relations = RelationFinder(self.kb, self.actors, self.lexicon.relations)
         self.events = EventExtractor(self.lexicon, self.kb, self.actors)
 

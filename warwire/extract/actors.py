@@ -171,6 +171,11 @@ class ActorFinder:
         self.with_state = {tuple(tokenizer(p).to_array("LOWER")): role for p, role in kb.with_state.items()}
         self.with_state_max = max((len(k) for k in self.with_state), default=1)
 
+    def demonym_words(self) -> frozenset[str]:
+        """Every nationality adjective the knowledge base knows, lower case ("iraqi", "malian")."""
+        return frozenset(key.lower().removeprefix("c:") for key, forms in self.forms.items()
+                         if any(sf.role == "demonym" for sf in forms))
+
     def demonym(self, tok: Token) -> str | None:
         """The ISO3 of a nationality adjective or country name token ("Israeli", "US"), else None."""
         for key in ("C:" + tok.text, tok.lower_):

@@ -994,7 +994,8 @@ def _feature_rank(m) -> int:
     order = {"base": 0, "village": 1, "town": 1, "city": 1, "district": 1, "facility": 1.5, "airport": 1.5,
              "water": 1.5, "other": 1.5, "admin2": 2, "admin1": 3, "region": 3, "country": 4}
     if m.entry is None:  # unknown: a settlement when the text says so ("X village", "X (District, ...)")
-        return 1 if m.within is not None or m.hint else 1.6
+        # "in X, Region" / "X (District, Province)": the named spot inside the area it is placed in
+        return 0.9 if m.within is not None else 1 if m.hint else 1.6
     return order.get(m.entry.feature, 2)
 
 

@@ -81,8 +81,9 @@ class PlaceIndex:
 
 class PlaceFinder:
     def __init__(self, gazetteer: Gazetteer, vocab, supplement_names: list[str],
-                 object_verbs: frozenset[str] = frozenset()):
+                 object_verbs: frozenset[str] = frozenset(), demonyms: frozenset[str] = frozenset()):
         self.gaz = gazetteer
+        self.demonyms = demonyms  # "Iraqi", "Malian": nationalities, never a place name
         self.object_verbs = object_verbs  # "captured X", "entered X": verbs whose object is a place
         self.matcher = PhraseMatcher(vocab, attr="LOWER")
         from spacy.lang.en import English
@@ -292,13 +293,18 @@ class PlaceFinder:
             for end in range(j, i, -1):  # longest known name first
                 span = SpacySpan(doc, i, end, label="GPE")
                 norp = any(x.ent_type_ == "NORP" for x in span)
-                if norp and not (t.lower_ in ("of", "in", "near") and not span.text.endswith(("i", "n", "ese", "ish"))):
+                if norp and not (t.lower_ in ("of", "in", "near") and not self._nationality(span.text)):
                     break  # "Iraqi", "Syrian" are nationalities; "the city of Samarra" is not
                 if _plausible(span) and (self.gaz.lookup(span.text) or
                                          end == j and _named_place(doc, t, span)):
                     out.append(span)
                     break
         return out
+
+    def _nationality(self, text: str) -> bool:
+        if self.demonyms:
+            return text.lower() in self.demonyms
+        return text.endswith(("i", "n", "ese", "ish"))  # no knowledge base: the usual demonym endings
 
     @staticmethod
     def _is_actor(span: SpacySpan, actors: ActorIndex) -> bool:
@@ -322,7 +328,8 @@ class PlaceFinder:
             j = m.end + (1 if m.end < len(doc) and doc[m.end].lower_ in PLACE_HEADS else 0)
             if j < len(doc) and doc[j].text == ",":  # "Pisochyn, Kharkiv"
                 nxt = idx.tok.get(j + 1)
-                if nxt is not None and nxt.entry is not None and nxt.entry.feature in ("admin1", "country", "region"):
+                if nxt is not None and nxt.entry is not None and nxt.entry.feature in (
+                        "admin1", "admin2", "country", "region", "city", "town") and not _in_list(doc, j + 1, nxt):
                     m.within = nxt
                 continue
             if j >= len(doc) or doc[j].text != "(":
@@ -401,6 +408,13 @@ class PlaceFinder:
                 mentions=tuple(Span.of(facts(doc).text, m.cstart, m.cend) for m in ms), producer=PRODUCER))
         idx.records = tuple(records)
         idx.by_id = {p.id: p for p in records}
+
+
+def _in_list(doc: Doc, start: int, m) -> bool:
+    """"Kabul, Kandahar and Herat": a name followed by another list item is not the area of the one before."""
+    end = m.end
+    return end < len(doc) and (doc[end].lower_ in ("and", "or") or doc[end].text == "," and end + 1 < len(doc)
+                               and doc[end + 1].lower_ in ("and", "or"))
 
 
 def _settlement_of(doc: Doc, prep: Token) -> bool:
