@@ -34,6 +34,9 @@ SETTLEMENT_NOUNS = _WORDS["settlement_nouns"]  # "the village of X"
 PLACE_HEADS = _WORDS["place_heads"]        # "the Bani Zaid Quarter": a place whoever knows it
 DIRECTIONS = _WORDS["directions"]          # "in northern Aleppo"
 PLACE_PREPS = _WORDS["place_preps"]        # where a place is expected
+PART_WORDS = _WORDS["city_part_words"]     # "Toronto - old Toronto", "Rio de Janeiro - West Zone"
+CITY_FEATURES = frozenset({"city", "town", "admin2", "district", "village"})
+DASHES = frozenset({"-", "–", "—"})
 CALENDAR_WORDS = frozenset("""january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday""".split())
 CONTEXT_BONUS = 4.0      # candidate in a country the article names elsewhere
@@ -111,6 +114,7 @@ class PlaceFinder:
             for i in range(span.start, span.end):
                 idx.tok[i] = m
         self._resolve(idx, actors)
+        self._city_parts(doc, idx)
         self._link_brackets(doc, idx)
         if country_of is not None:
             self._attributive(doc, idx, actors, country_of)
@@ -320,10 +324,37 @@ class PlaceFinder:
         return False
 
     @staticmethod
+    def _city_parts(doc: Doc, idx: PlaceIndex) -> None:
+        """"Sao Paulo - East Zone", "Donetsk - Petrovskyi": a part of a known city, named as ACLED names
+        it, is one place inside that city."""
+        for m in list(idx.mentions):
+            if m.entry is None or m.entry.feature not in CITY_FEATURES or m.attributive:
+                continue
+            dash = m.end - 1 if doc[m.end - 1].text in DASHES else m.end
+            if dash >= len(doc) or doc[dash].text not in DASHES or not doc[dash - 1].whitespace_ or \
+                    not doc[dash].whitespace_:
+                continue
+            j = dash + 1
+            while j < len(doc) and j - dash <= 4 and (doc[j].is_title or doc[j].is_upper or doc[j].is_digit or
+                                                       doc[j].lower_ in NAME_PARTICLES or
+                                                       doc[j].lower_ in PART_WORDS) and doc[j].is_alpha | doc[j].is_digit:
+                j += 1
+            if j == dash + 1:
+                continue
+            tail = {id(x) for x in (idx.tok.get(k) for k in range(dash, j)) if x is not None and x is not m}
+            idx.mentions = [x for x in idx.mentions if id(x) not in tail]
+            part = PMention(m.start, j, m.cstart, doc[j - 1].idx + len(doc[j - 1]),
+                            doc[m.start:j].text, within=PMention(m.start, m.end, m.cstart, m.cend, m.text, m.hint,
+                                                                 m.entry))
+            idx.mentions[idx.mentions.index(m)] = part
+            for k in range(m.start, j):
+                idx.tok[k] = part
+
+    @staticmethod
     def _link_brackets(doc: Doc, idx: PlaceIndex) -> None:
         """An unknown name before "(District, Province)" lies in the first bracketed area we know."""
         for m in idx.mentions:
-            if m.entry is not None:
+            if m.entry is not None or m.within is not None:
                 continue
             j = m.end + (1 if m.end < len(doc) and doc[m.end].lower_ in PLACE_HEADS else 0)
             if j < len(doc) and doc[j].text == ",":  # "Pisochyn, Kharkiv"
