@@ -323,7 +323,7 @@ class ActorFinder:
                     continue  # "in Vila Velha", "Tamil Nadu": the NER took a place for a person
                 self._add_person(idx, ent, persons)
             elif ent.label_ == "ORG" and _is_real_org(ent, self.demonym) and not _located(ent):
-                kind = _org_kind(ent)
+                kind = _org_kind(ent, self.kb.name_kinds)
                 idx.add(AMention(ent.start, ent.end, ent.start_char, ent.end_char, "org:" + ent.text.lower(), None,
                                  ent.text, kind, None))
             elif ent.label_ == "NORP" and ent.end < len(doc) and doc[ent.end].lower_ in GROUP_NOUNS | {"herders", "men"}:
@@ -541,12 +541,11 @@ def _is_real_org(ent: SpacySpan, demonym) -> bool:
     return any(t.pos_ == "PROPN" or t.is_upper for t in content)
 
 
-def _org_kind(ent: SpacySpan) -> ActorKind:
-    head = ent[-1].lower_
-    if head in ("militia", "brigade", "brigades", "battalion", "regiment", "legion"):
-        return ActorKind.MILITIA
-    if head in ("front", "movement", "army", "resistance"):
-        return ActorKind.REBEL
-    if head in ("party",):
-        return ActorKind.PARTY
+def _org_kind(ent: SpacySpan, name_kinds) -> ActorKind:
+    """The kind of a group the knowledge base lacks, from the words of its name (``name_kinds`` in
+    kb/data/actors/generic.yaml): "the Yaw Defense Force" is armed, "the Farmers' Union" is not."""
+    words = {t.lower_ for t in ent}
+    for kind, cue in name_kinds:
+        if words & cue:
+            return kind
     return ActorKind.ORGANIZATION

@@ -59,13 +59,15 @@ class ActorKB:
 
     def __init__(self, entries: dict[str, ActorEntry], states: dict[str, StateInfo],
                  with_state: dict[str, str], generic: dict[str, ActorEntry], generic_words: dict[str, str],
-                 collective: frozenset[str] = frozenset()):
+                 collective: frozenset[str] = frozenset(),
+                 name_kinds: tuple[tuple[ActorKind, frozenset[str]], ...] = ()):
         self.entries = entries
         self.states = states
         self.with_state = with_state          # noun phrase (lower) -> role: military/police/state/civilians/...
         self.generic = generic                # generic id -> template entry ("{country}" in acled_name)
         self.generic_words = generic_words    # phrase (lower) -> generic id
         self.collective = collective          # "a group of X": nouns whose "of X" names the actor
+        self.name_kinds = name_kinds          # words in an unknown group's name -> its kind, first match wins
 
     # ---------------------------------------------------------------- loading
 
@@ -78,10 +80,13 @@ class ActorKB:
         generic: dict[str, ActorEntry] = {}
         generic_words: dict[str, str] = {}
         collective: set[str] = set()
+        name_kinds: list[tuple[ActorKind, frozenset[str]]] = []
         for path in paths:
             data = read_yaml(path)
             if isinstance(data, dict):  # the generic-actor file
                 collective.update(str(w).lower() for w in data.get("collective") or ())
+                for kind, words in (data.get("name_kinds") or {}).items():
+                    name_kinds.append((ActorKind(kind), frozenset(str(w).lower() for w in words)))
                 for role, words in (data.get("with_state") or {}).items():
                     for w in words:
                         with_state[str(w).lower()] = role
@@ -105,7 +110,7 @@ class ActorKB:
                         log.debug("actor id %s redefined by %s", e.id, path)
                     entries[e.id] = e
         log.debug("actor KB: %d entries, %d states", len(entries), len(states))
-        return cls(entries, states, with_state, generic, generic_words, frozenset(collective))
+        return cls(entries, states, with_state, generic, generic_words, frozenset(collective), tuple(name_kinds))
 
     # ---------------------------------------------------------------- queries
 
