@@ -300,7 +300,7 @@ class PlaceFinder:
                 if norp and not (t.lower_ in ("of", "in", "near") and not self._nationality(span.text)):
                     break  # "Iraqi", "Syrian" are nationalities; "the city of Samarra" is not
                 if _plausible(span) and (self.gaz.lookup(span.text) or
-                                         end == j and _named_place(doc, t, span)):
+                                         end == j and _named_place(doc, t, span, self._nationality(span.text))):
                     out.append(span)
                     break
         return out
@@ -453,7 +453,7 @@ def _settlement_of(doc: Doc, prep: Token) -> bool:
     return prep.lower_ == "of" and prep.i > 0 and doc[prep.i - 1].lower_ in SETTLEMENT_NOUNS
 
 
-def _named_place(doc: Doc, prep: Token, span: SpacySpan) -> bool:
+def _named_place(doc: Doc, prep: Token, span: SpacySpan, nationality: bool = True) -> bool:
     """An unknown name is still a place where the text says so: "the village of X", "in X (Province)",
     "X district", "in the Bani Zaid Quarter"."""
     if len(span) > 1 and span[-1].lower_ in PLACE_HEADS and prep.lower_ in PLACE_PREPS:
@@ -466,7 +466,8 @@ def _named_place(doc: Doc, prep: Token, span: SpacySpan) -> bool:
     if after is not None and (after.lower_ in ADMIN_SUFFIX and after.lower_ not in ("state",)):
         return prep.lower_ in ("in", "near", "at", "of", "outside", "around")
     if prep.lower_ in SETTING_PREPS and all(t.pos_ == "PROPN" for t in span) and \
-            not any(t.ent_type_ in ("NORP", "DATE", "TIME", "LANGUAGE", "MONEY") for t in span):
+            not any(t.ent_type_ in ("DATE", "TIME", "LANGUAGE", "MONEY") or t.ent_type_ == "NORP" and nationality
+                    for t in span):
         return True  # "stormed the town ... at Thangam Nagar": a name where only a place can stand
     if prep.lower_ == "of" and before in AREA_NOUNS:
         return True  # "the outskirts of X", "the eastern perimeter of X"
