@@ -69,7 +69,9 @@ def verb_roles(idx: ActorIndex, verb: Token, clash: bool = False) -> tuple[list[
         subj = subject_of(verb)
         sources = _keys(idx, subj) or [k for t in subj for k in device_agents(idx, t)]
         targets = _keys(idx, [c for c in verb.children if c.dep_ in ("dobj", "dative", "obj")])
-    for prep in verb.children:
+    # "exchanged fire with X", "opened fire on X": the prepositions hang on the object that is no actor
+    held = [g for c in verb.children if c.dep_ == "dobj" and idx.actor_in(c) is None for g in c.children]
+    for prep in [*verb.children, *held]:
         if prep.dep_ != "prep":
             continue
         objs = [c for c in prep.children if c.dep_ == "pobj"]
