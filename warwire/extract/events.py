@@ -76,6 +76,7 @@ class EventExtractor:
         self.one_sided = frozenset(lex.acled.get("one_sided_clash") or ())
         self.civilian_victims = frozenset(lex.acled.get("civilian_victims") or ())
         self.demand_modals, self.demand_speech = lex.frame("demand_modals"), lex.frame("demand_speech")
+        self.measure_nouns = lex.frame("measure_nouns")
         self.demand_cue = Cue("must", "VERB", EventType.REQUEST, None, "none", ("diplomatic",), weight=0.8)
         self.phrases_by_first: dict[str, list] = {}
         for words, mc in lex.mode_phrases.items():
@@ -146,12 +147,20 @@ class EventExtractor:
         for cue in self.lex.lookup(lemma, pos) or self.lex.lookup(tok.lower_, pos):  # conditional cues first
             if cue.requires_dep is None:
                 return cue
-            if any(c.dep_ == cue.requires_dep and (not cue.requires or c.lemma_.lower() in cue.requires)
+            if any(c.dep_ == cue.requires_dep and (not cue.requires or c.lemma_.lower() in cue.requires or
+                                                   self._measured(c) & cue.requires)
                    for c in tok.children):
                 return cue
         if lemma in self.demand_speech and self._demanded(tok) is not None:
             return self.demand_cue  # "Russia said Sudan must return the helicopter": a demand
         return None
+
+    def _measured(self, tok: Token) -> set[str]:
+        """"a large amount of ammunition", "a number of rifles": what a measure noun measures."""
+        if tok.lemma_.lower() not in self.measure_nouns:
+            return set()
+        return {g.lemma_.lower() for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+                for g in c.children if g.dep_ == "pobj"}
 
     def _demanded(self, tok: Token) -> Token | None:
         """The clause a reporting verb presents as an obligation of someone else ("Y must do Z")."""
