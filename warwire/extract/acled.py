@@ -85,35 +85,39 @@ class AcledCoder:
     def _protest(self, hints, lemmas) -> str:
         if "mob" in hints:
             return "mob"
-        if lemmas & self.excessive:
-            return "excessive_force"
+        # ACLED's codebook: force against demonstrators who were themselves violent is a violent demonstration;
+        # excessive force is lethal or injuring force against peaceful ones
         if "violent_demo" in hints or lemmas & self.violent or lemmas & self.blocking and lemmas & self.material:
             return "violent_demo"
+        if lemmas & self.excessive:
+            return "excessive_force"
         if lemmas & self.intervention:
             return "protest_intervention"
         return "peaceful_protest"
 
-    def protest_lemmas(self, doc: Doc, start: int, end: int) -> set[str]:
+    def protest_lemmas(self, doc: Doc, start: int, end: int, trig=None) -> set[str]:
         """What the demonstrators did, as lemmas of tokens ``start:end``: without compound modifiers ("truck
         drivers", "a stone quarry"), the protest's stated cause ("over an attack on a leader", "demanding
         compensation for damaged crops") and symbolic burnings ("burned an effigy"), which ACLED's codebook
         leaves peaceful."""
         lemma = facts(doc).lemma
+        own = {trig.i, *(a.i for a in trig.ancestors)} if trig is not None else set()
         out = set()
         for i in range(start, end):
             tok = doc[i]
-            if tok.dep_ == "compound" or self._in_cause(tok, start):
+            if tok.dep_ == "compound" or self._in_cause(tok, start, own):
                 continue
             if lemma[i] == "burn" and any(c.dep_ == "dobj" and lemma[c.i] in self.symbolic for c in tok.children):
                 continue
             out.add(lemma[i])
         return out
 
-    def _in_cause(self, tok, start: int) -> bool:
-        for anc in tok.ancestors:
-            if anc.i < start:
-                return False
+    def _in_cause(self, tok, start: int, own: set[int]) -> bool:
+        for anc in [tok, *tok.ancestors]:
+            if anc.i < start or anc.i in own:
+                return False  # the protest itself is under it: "rioted after ..." is not a cause of itself
             lem = anc.lemma_.lower()
-            if anc.dep_ == "prep" and lem in self.cause_preps or anc.pos_ == "VERB" and lem in self.cause_verbs:
+            if anc.dep_ == "prep" and lem in self.cause_preps or anc.pos_ == "VERB" and lem in self.cause_verbs \
+                    and anc is not tok:
                 return True
         return False

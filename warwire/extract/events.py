@@ -721,7 +721,7 @@ class EventExtractor:
         """The words ACLED's coding looks at: a protest's sentence and the two after it, where the report
         tells how it went; for other events the sentence and the next."""
         if d.type == EventType.PROTEST:
-            return self.coder.protest_lemmas(doc, sent.start, _following_end(doc, sent, 2))
+            return self.coder.protest_lemmas(doc, sent.start, _following_end(doc, sent, 2), d.trig)
         return _lemmas_around(doc, sent)
 
     def _finish(self, d: Draft, doc: Doc, actors: ActorIndex, places: PlaceIndex, dates: "_DateContext",
