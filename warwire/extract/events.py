@@ -77,6 +77,7 @@ class EventExtractor:
         self.civilian_victims = frozenset(lex.acled.get("civilian_victims") or ())
         self.demand_modals, self.demand_speech = lex.frame("demand_modals"), lex.frame("demand_speech")
         self.measure_nouns = lex.frame("measure_nouns")
+        self.place_verbs = lex.frame("place_object_verbs")
         self.demand_cue = Cue("must", "VERB", EventType.REQUEST, None, "none", ("diplomatic",), weight=0.8)
         self.phrases_by_first: dict[str, list] = {}
         for words, mc in lex.mode_phrases.items():
@@ -780,14 +781,18 @@ class EventExtractor:
         setting ("In Kandahar, ..."), and the most specific place in a phrase wins ("in Pakistan's
         city of Peshawar")."""
         cands = []
-        for trig in d.tokens:
+        # the trigger's own phrases, and those of the verb saying what it hit ("an offensive ..., targeting
+        # the X district"); a territorial or violent trigger's object is where it happened ("stormed X")
+        heads = [*d.tokens, *(c for trig in d.tokens for c in trig.children if c.dep_ in ("advcl", "xcomp") and
+                             c.pos_ == "VERB" and c.lemma_.lower() in self.place_verbs)]
+        for trig in heads:
             for prep in trig.children:
-                if prep.dep_ != "prep" or prep.lower_ not in LOCATIVE:
-                    continue
-                for t in prep.subtree:
-                    m = places.tok.get(t.i)
-                    if m is not None and not m.attributive and (m.entry is not None or places.country_of(m)):
-                        cands.append((_feature_rank(m), prep.i < trig.i, t.i, m))
+                if prep.dep_ == "prep" and prep.lower_ in LOCATIVE or \
+                        prep.dep_ == "dobj" and trig.lemma_.lower() in self.place_verbs:
+                    for t in prep.subtree:
+                        m = places.tok.get(t.i)
+                        if m is not None and not m.attributive and (m.entry is not None or places.country_of(m)):
+                            cands.append((_feature_rank(m), prep.i < trig.i, t.i, m))
         if cands:
             return places.ids.get(id(min(cands, key=lambda c: c[:3])[3]))
         sent = d.trig.sent
