@@ -27,6 +27,9 @@ LOCATIVE_PREPS = frozenset({"in", "at", "near", "from", "to", "into", "outside",
 MOTION_VERBS = frozenset({"visit", "arrive", "reach", "travel", "fly", "leave", "enter", "return", "exit",
                           "flee", "cross", "capture", "seize", "occupy", "recapture", "liberate", "evacuate",
                           "tour", "land", "head", "move", "relocate", "deploy"})
+AREA_NOUNS = place_words()["area_nouns"]          # "the outskirts of X"
+TERRITORY_NOUNS = place_words()["territory_nouns"]  # "control of X", "the fall of X"
+MOVE_VERBS = place_words()["movement_verbs"]        # "travelling to X", "advanced into X"
 SETTLEMENT_NOUNS = place_words()["settlement_nouns"]  # "in Kisumu town": a place (kb/data/cues/place_words.yaml)
 GROUP_NOUNS = frozenset({"group", "militia", "faction", "movement", "organization", "organisation", "coalition",
                          "alliance", "network", "outfit", "insurgency", "party", "brigade", "brigades",
@@ -476,10 +479,10 @@ def _located(ent: SpacySpan) -> bool:
     if root.dep_ == "pobj" and root.head.lower_ in ("in", "near", "at", "outside", "around", "of", "through",
                                                      "across", "inside") and \
             root.head.head.lower_ not in ("leader", "head", "chief", "wife", "son", "daughter", "member"):
-        return root.head.lower_ != "of" or root.head.head.lower_ in ("village", "town", "city", "district",
-                                                                      "province", "area", "region", "municipality",
-                                                                      "neighborhood", "neighbourhood", "outskirts",
-                                                                      "suburb", "suburbs", "countryside")
+        return root.head.lower_ != "of" or root.head.head.lower_ in AREA_NOUNS | TERRITORY_NOUNS
+    if root.dep_ == "pobj" and root.head.lower_ in ("to", "into", "towards", "toward") and \
+            root.head.head.lemma_.lower() in MOVE_VERBS:
+        return True  # "a convoy travelling to Bentiu": where one goes is a place
     doc = ent.doc
     j = ent.end + (1 if ent.end < len(doc) and doc[ent.end].lower_ in SETTLEMENT_NOUNS else 0)
     if j < len(doc) and doc[j].text == "(":

@@ -34,6 +34,8 @@ SETTLEMENT_NOUNS = _WORDS["settlement_nouns"]  # "the village of X"
 PLACE_HEADS = _WORDS["place_heads"]        # "the Bani Zaid Quarter": a place whoever knows it
 DIRECTIONS = _WORDS["directions"]          # "in northern Aleppo"
 PLACE_PREPS = _WORDS["place_preps"]        # where a place is expected
+TERRITORY_NOUNS = _WORDS["territory_nouns"]  # "control of X"
+MOVE_VERBS = _WORDS["movement_verbs"]      # "travelling to X"
 PART_WORDS = _WORDS["city_part_words"]     # "Toronto - old Toronto", "Rio de Janeiro - West Zone"
 CITY_FEATURES = frozenset({"city", "town", "admin2", "district", "village"})
 DASHES = frozenset({"-", "–", "—"})
@@ -292,12 +294,18 @@ class PlaceFinder:
             while i < len(doc) and (doc[i].lower_ in DIRECTIONS or doc[i].lower_ == "the") and i - t.i <= 3:
                 i += 1  # "in northern Aleppo", "near the village"
             j = i
-            while j < len(doc) and doc[j].is_title and doc[j].pos_ in ("PROPN", "NOUN", "ADJ") and j - i <= 4:
-                j += 1
+            while j < len(doc) and j - i <= 5:
+                if _capitalised(doc[j]) and doc[j].pos_ in ("PROPN", "NOUN", "ADJ"):
+                    j += 1
+                elif j > i and _joiner(doc, j):  # "Al-Bassel Hospital": a hyphen inside the name
+                    j += 1
+                else:
+                    break
             for end in range(j, i, -1):  # longest known name first
                 span = SpacySpan(doc, i, end, label="GPE")
                 norp = any(x.ent_type_ == "NORP" for x in span)
-                if norp and not (t.lower_ in ("of", "in", "near") and not self._nationality(span.text)):
+                if norp and not (t.lower_ in ("of", "in", "near", "at", "to", "into", "towards", "toward") and
+                                 not self._nationality(span.text)):
                     break  # "Iraqi", "Syrian" are nationalities; "the city of Samarra" is not
                 if _plausible(span) and (self.gaz.lookup(span.text) or
                                          end == j and _named_place(doc, t, span, self._nationality(span.text))):
@@ -441,6 +449,16 @@ class PlaceFinder:
         idx.by_id = {p.id: p for p in records}
 
 
+def _capitalised(tok: Token) -> bool:
+    """A word of a name: "Aleppo", and transliterations Python's istitle() rejects ("Dara’a", "Bza'a")."""
+    return tok.is_title or tok.text[:1].isupper() and any(c in tok.text for c in "’'ʼ") and not tok.is_upper
+
+
+def _joiner(doc: Doc, j: int) -> bool:
+    return doc[j].text in DASHES and not doc[j - 1].whitespace_ and not doc[j].whitespace_ and \
+        j + 1 < len(doc) and _capitalised(doc[j + 1])
+
+
 def _in_list(doc: Doc, start: int, m) -> bool:
     """"Kabul, Kandahar and Herat": a name followed by another list item is not the area of the one before."""
     end = m.end
@@ -469,8 +487,10 @@ def _named_place(doc: Doc, prep: Token, span: SpacySpan, nationality: bool = Tru
             not any(t.ent_type_ in ("DATE", "TIME", "LANGUAGE", "MONEY") or t.ent_type_ == "NORP" and nationality
                     for t in span):
         return True  # "stormed the town ... at Thangam Nagar": a name where only a place can stand
-    if prep.lower_ == "of" and before in AREA_NOUNS:
-        return True  # "the outskirts of X", "the eastern perimeter of X"
+    if prep.lower_ == "of" and (before in AREA_NOUNS or before in TERRITORY_NOUNS):
+        return True  # "the outskirts of X", "the eastern perimeter of X", "control of X"
+    if prep.lower_ in ("to", "into", "towards", "toward") and prep.head.lemma_.lower() in MOVE_VERBS:
+        return True  # "a convoy travelling to X"
     return prep.lower_ in ("in", "near", "outside") and after is not None and after.text == "("
 
 
