@@ -783,7 +783,8 @@ class EventExtractor:
         cands = []
         # the trigger's own phrases, and those of the verb saying what it hit ("an offensive ..., targeting
         # the X district"); a territorial or violent trigger's object is where it happened ("stormed X")
-        heads = [*d.tokens, *(c for trig in d.tokens for c in trig.children if c.dep_ in ("advcl", "xcomp") and
+        carriers = [*d.tokens, *([d.frame.carrier] if d.frame.carrier is not None else [])]
+        heads = [*d.tokens, *(c for trig in carriers for c in trig.children if c.dep_ in ("advcl", "xcomp") and
                              c.pos_ == "VERB" and c.lemma_.lower() in self.place_verbs)]
         for trig in heads:
             for prep in trig.children:
@@ -791,7 +792,8 @@ class EventExtractor:
                         prep.dep_ == "dobj" and trig.lemma_.lower() in self.place_verbs:
                     for t in prep.subtree:
                         m = places.tok.get(t.i)
-                        if m is not None and not m.attributive and (m.entry is not None or places.country_of(m)):
+                        if m is not None and not m.attributive and \
+                                (m.entry is not None or m.hint or places.country_of(m)):
                             cands.append((_feature_rank(m), prep.i < trig.i, t.i, m))
         if cands:
             return places.ids.get(id(min(cands, key=lambda c: c[:3])[3]))
