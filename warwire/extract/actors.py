@@ -16,6 +16,7 @@ from spacy.util import filter_spans
 from ..kb.actors import ActorEntry, ActorKB
 from ..kb.gazetteer import place_words
 from ..types import Actor, ActorKind, Span
+from .docfacts import facts
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +116,7 @@ class ActorIndex:
                 key = kb.generic_for(m.generic, m.country or default_country).id
             groups.setdefault(key, []).append(m)
         actors, ids = [], {}
-        text = self.doc.text
+        text = facts(self.doc).text
         for n, (key, ms) in enumerate(groups.items(), start=1):
             first = ms[0]
             entry = first.entry

@@ -55,3 +55,8 @@ def facts(doc: Doc) -> DocFacts:
 def sent_start(tok: Token) -> int:
     """``tok.sent.start`` without building the sentence."""
     return facts(tok.doc).sent_start[tok.i]
+
+
+def sent_end(tok: Token) -> int:
+    """``tok.sent.end`` without building the sentence."""
+    return facts(tok.doc).sent_end[tok.i]

@@ -261,7 +261,7 @@ class PlaceFinder:
             while start > 0 and end - start < 4 and doc[start - 1].is_title and doc[start - 1].pos_ == "PROPN" and \
                     doc[start - 1].ent_type_ not in ("DATE", "TIME", "NORP"):
                 start -= 1
-            if start < end and start != doc[start].sent.start and doc[start].lower_ not in CALENDAR_WORDS:
+            if start < end and start != facts(doc).sent_start[start] and doc[start].lower_ not in CALENDAR_WORDS:
                 out.append(SpacySpan(doc, start, end, label="PLACE"))
                 out.append(SpacySpan(doc, region.start, region.end, label="GPE"))
         return out
@@ -277,7 +277,7 @@ class PlaceFinder:
         while start > 0 and end - start < 4 and doc[start - 1].is_title and doc[start - 1].pos_ in ("PROPN", "NOUN") \
                 and doc[start - 1].ent_type_ not in ("DATE", "TIME"):
             start -= 1
-        if start == end or start == doc[start].sent.start or doc[start].lower_ in CALENDAR_WORDS:
+        if start == end or start == facts(doc).sent_start[start] or doc[start].lower_ in CALENDAR_WORDS:
             return None
         inside = doc[i + 1:min(i + 12, len(doc))]
         if not any(t.text == "," for t in inside) or not any(t.text == ")" for t in inside):
@@ -386,6 +386,7 @@ class PlaceFinder:
             key = (e.geonames_id or (e.name, e.country, e.lat)) if e else ("?", fold(m.text))
             groups.setdefault(key, []).append(m)
         records = []
+        text = facts(doc).text
         resolved = Counter(m.entry.country for m in idx.mentions if m.entry is not None and m.entry.country)
         top = resolved.most_common(1)
         # an unknown name in a story set in one country is taken to be in that country (no coordinates)
@@ -406,7 +407,7 @@ class PlaceFinder:
                 id=pid, name=name, country=e.country if e else home, admin1=e.admin1 if e else None,
                 feature=e.feature if e else "other", lat=e.lat if e else None, lon=e.lon if e else None,
                 geonames_id=e.geonames_id if e else None,
-                mentions=tuple(Span.of(facts(doc).text, m.cstart, m.cend) for m in ms), producer=PRODUCER))
+                mentions=tuple(Span.of(text, m.cstart, m.cend) for m in ms), producer=PRODUCER))
         idx.records = tuple(records)
         idx.by_id = {p.id: p for p in records}
 
@@ -445,7 +446,7 @@ def _plausible(span: SpacySpan) -> bool:
         return False
     if text.lower() in CALENDAR_WORDS:
         return False
-    return not (span.start == span.sent.start)
+    return not (span.start == facts(span.doc).sent_start[span.start])
 
 
 def _country_keys(m) -> set[str]:

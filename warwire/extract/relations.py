@@ -9,6 +9,7 @@ from spacy.tokens import Doc, Token
 from ..kb.actors import ActorKB
 from ..types import Relation, Span, TieType
 from .actors import AMention, ActorFinder, ActorIndex
+from .docfacts import facts
 
 PRODUCER = "warwire.relations.rules.v1"
 class RelationFinder:
@@ -208,4 +209,4 @@ class RelationFinder:
 def _evidence(doc: Doc, toks: list[Token]) -> Span:
     start = min(t.idx for t in toks)
     end = max(t.idx + len(t) for t in toks)
-    return Span.of(doc.text, start, end)
+    return Span.of(facts(doc).text, start, end)
