@@ -5,6 +5,7 @@ drone attack") are merged; a trigger that is only the content of a threat or a p
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
@@ -324,7 +325,7 @@ class EventExtractor:
         phrase = _own_phrase(d.trig)
         if d.trig.dep_ == "pobj":
             phrase.append(d.trig.head.head)
-        found = self._modes_in(phrase) or self._sentence_modes(d.trig)
+        found = self._modes_in(d.trig.doc, sorted(t.i for t in phrase)) or self._sentence_modes(d.trig)
         if not found:
             d.mode = own
             return
@@ -336,23 +337,33 @@ class EventExtractor:
         memo = facts(tok.doc).memo
         key = (self, "sentence_modes", sent_start(tok))
         if key not in memo:
-            memo[key] = self._modes_in(list(tok.sent))
+            memo[key] = self._modes_in(tok.doc, range(sent_start(tok), sent_end(tok)))
         return memo[key]
 
-    def _modes_in(self, toks: list[Token]) -> list[ModeCue]:
-        lemmas = sorted(toks, key=lambda t: t.i)
-        lemma_of = facts(toks[0].doc).lemma if toks else []
-        seq = [lemma_of[t.i] for t in lemmas]
+    def _modes_in(self, doc: Doc, positions: Sequence[int]) -> list[ModeCue]:
+        """Mode phrases and single mode words among the tokens at ``positions`` (in text order)."""
+        lemma_of = facts(doc).lemma
+        seq = [lemma_of[i] for i in positions]
         covered: set[int] = set()
         phrases = []
         for i, first in enumerate(seq):
             for words, mc in self.phrases_by_first.get(first, ()):
                 if tuple(seq[i:i + len(words)]) == words:
                     phrases.append(mc)
-                    covered.update(lemmas[k].i for k in range(i, i + len(words)))
+                    covered.update(positions[k] for k in range(i, i + len(words)))
         # "water cannon" is crowd control: the word "cannon" inside it is not artillery
-        singles = [mc for t, mc in zip(lemmas, found_singles(self.lex, lemmas)) if mc and t.i not in covered]
+        single_at = self._single_modes(doc)
+        singles = [single_at[i] for i in positions if single_at[i] and i not in covered]
         return singles + phrases
+
+    def _single_modes(self, doc: Doc) -> list[ModeCue | None]:
+        """The mode each token names on its own (by lemma, else by its lower-cased form), read once per Doc."""
+        f = facts(doc)
+        key = (self, "single_modes")
+        if key not in f.memo:
+            modes = self.lex.modes
+            f.memo[key] = [modes.get(lemma) or modes.get(lower) for lemma, lower in zip(f.lemma, f.lower)]
+        return f.memo[key]
 
     def _casualties(self, d: Draft) -> None:
         tok = d.trig
@@ -866,11 +877,6 @@ def _resolve_ent(e, published) -> TimeSpan | None:
             if span is not None and span.precision == Precision.DAY:
                 return span
     return timex.resolve(e.text, published)
-
-
-def found_singles(lex: Lexicon, toks: list[Token]) -> list[ModeCue | None]:
-    lemma_of = facts(toks[0].doc).lemma if toks else []
-    return [lex.modes.get(lemma_of[t.i]) or lex.modes.get(t.lower_) for t in toks]
 
 
 def _from_targets(actors: ActorIndex, verb: Token) -> list[str]:

@@ -27,6 +27,7 @@ ADMIN_SUFFIX = {"province": "admin1", "governorate": "admin1", "state": "admin1"
 FACILITY_SUFFIX = ("airport", "international airport", "air base", "airbase", "base", "crossing")
 PLACE_PREPS = frozenset({"in", "near", "at", "outside", "of", "from", "to", "between", "around", "towards",
                          "toward", "and", "into", "across", "inside", "through"})
+PLACE_PREPS_OR_COMMA = PLACE_PREPS | {","}   # a comma continues a list of places ("Ghazni, Paktia")
 # Word lists kept as data (kb/data/cues/place_words.yaml).
 _WORDS = place_words()
 SETTING_PREPS = _WORDS["setting_preps"]    # "clashes at Tall Battal": an unknown name is still a place
@@ -195,9 +196,8 @@ class PlaceFinder:
     def _parenthetical(self, doc: Doc, spans: list[SpacySpan]) -> list[SpacySpan]:
         """"X (District, Province)": the admin areas named in brackets after a place."""
         out = []
-        for tok in doc:
-            i = tok.i
-            if tok.text != "(" or i == 0:
+        for i in facts(doc).where({"("}):
+            if i == 0:
                 continue
             named = self._before_bracket(doc, i)
             if named is not None:
@@ -221,8 +221,8 @@ class PlaceFinder:
         """The named object of a verb of territory or movement is a place: "captured Bayyanoun",
         "entered the Hanano district", "patrolled Guelaguetza Auditorium"."""
         out = []
-        for tok in doc:
-            if tok.pos_ != "VERB" or tok.lemma_.lower() not in self.object_verbs:
+        for tok in (doc[i] for i in facts(doc).where(self.object_verbs, "lemma")):
+            if tok.pos_ != "VERB":
                 continue
             for obj in tok.children:
                 if obj.dep_ != "dobj":
@@ -245,8 +245,8 @@ class PlaceFinder:
         """Analysts' "Town, Region": a capitalised name before a comma and a known first-level region
         or country is a place even when no gazetteer knows it ("shelled Pisochyn, Kharkiv")."""
         out = []
-        for tok in doc:
-            if tok.text != "," or tok.i == 0 or tok.i + 1 >= len(doc) or not doc[tok.i - 1].is_title:
+        for tok in (doc[i] for i in facts(doc).where({","})):
+            if tok.i == 0 or tok.i + 1 >= len(doc) or not doc[tok.i - 1].is_title:
                 continue
             region = None
             for n in (3, 2, 1):
@@ -288,8 +288,8 @@ class PlaceFinder:
         """Capitalised names the NER missed but the gazetteer knows, where a place is expected: after
         in/near/at/of/from/to/between, in lists ("Ghazni, Paktia"), before "district"/"village"."""
         out = []
-        for t in doc:
-            if t.lower_ not in PLACE_PREPS and t.text != "," or t.i + 1 >= len(doc):
+        for t in (doc[i] for i in facts(doc).where(PLACE_PREPS_OR_COMMA)):
+            if t.i + 1 >= len(doc):
                 continue
             i = t.i + 1
             while i < len(doc) and (doc[i].lower_ in DIRECTIONS or doc[i].lower_ == "the") and i - t.i <= 3:
