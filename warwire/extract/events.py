@@ -370,7 +370,7 @@ class EventExtractor:
         lemma = tok.lemma_.lower()
         if lemma in self.death_verbs or lemma in self.injury_verbs:
             victims = self._victim_tokens(tok)
-            q = next((self.counter.victims(v) for v in victims if self.counter.victims(v)), None)
+            q = next((q for q in map(self.counter.victims, victims) if q), None)
             if lemma in self.death_verbs:
                 d.fatalities = q
             else:
@@ -505,7 +505,7 @@ class EventExtractor:
 
     @staticmethod
     def _same_event(a: Draft, b: Draft) -> bool:
-        if sent_start(a.trig) != sent_start(b.trig) or a.type != b.type or a.frame.modality != b.frame.modality:
+        if a.type != b.type or a.frame.modality != b.frame.modality or sent_start(a.trig) != sent_start(b.trig):
             return False
         if a.type not in (EventType.ASSAULT, EventType.PROTEST, EventType.COERCE):
             return False
