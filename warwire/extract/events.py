@@ -18,7 +18,7 @@ from . import timex
 from .acled import CODED_MODALITIES, AcledCoder
 from .subtype import features as subtype_features
 from .actors import AMention, ActorFinder, ActorIndex
-from .docfacts import facts, sent_end, sent_start
+from .docfacts import DocFacts, facts, sent_end, sent_start
 from .modality import Frame, ModalityReader
 from .places import PlaceIndex
 from .quantities import Counter
@@ -77,6 +77,7 @@ class EventExtractor:
         self.one_sided = frozenset(lex.acled.get("one_sided_clash") or ())
         self.civilian_victims = frozenset(lex.acled.get("civilian_victims") or ())
         self.demand_modals, self.demand_speech = lex.frame("demand_modals"), lex.frame("demand_speech")
+        self.cue_words = frozenset(word for word, _ in lex.cues)
         self.demand_cue = Cue("must", "VERB", EventType.REQUEST, None, "none", ("diplomatic",), weight=0.8)
         self.phrases_by_first: dict[str, list] = {}
         for words, mc in lex.mode_phrases.items():
@@ -118,7 +119,7 @@ class EventExtractor:
     # ---------------------------------------------------------------- triggers
 
     def _triggers(self, doc: Doc, actors: ActorIndex):
-        for tok in doc:
+        for tok in (doc[i] for i in self._trigger_positions(facts(doc))):
             if tok.pos_ not in ("VERB", "NOUN", "PROPN", "ADP", "ADV") or tok.dep_ == "compound" and \
                     not (tok.i > 1 and doc[tok.i - 1].text in ("-", "–")):
                 continue
@@ -135,6 +136,13 @@ class EventExtractor:
             cue = self._cue(tok)
             if cue is not None:
                 yield tok, cue
+
+    def _trigger_positions(self, f: DocFacts) -> list[int]:
+        """Where a trigger can be: a cue's word or lemma, a demand verb, the end of a hyphenated word. The
+        rules in ``_triggers`` then read only these tokens, a fraction of the document."""
+        return [i for i, (lemma, lower) in enumerate(zip(f.lemma, f.lower))
+                if lemma in self.cue_words or lower in self.cue_words or lemma in self.demand_speech or
+                i > 1 and f.lower[i - 1] in ("-", "–")]
 
     def _cue_text(self, text: str, pos: str) -> Cue | None:
         return next((c for c in self.lex.lookup(text, pos) if c.requires_dep is None), None)
