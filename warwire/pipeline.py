@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from .config import Settings
 from .errors import InputError, TooLargeError
 from .extract.actors import ActorFinder
+from .extract.docfacts import facts
 from .extract.events import EventExtractor
 from .extract.places import PlaceFinder
 from .extract.relations import RelationFinder
@@ -133,15 +134,16 @@ def _remap_event(e, ids):
 def _localise(doc, actors, places) -> None:
     """Generic actors ("civilians", "police", "gunmen") belong to the country where their sentence
     happens, not to the story's main country: civilians killed in Gaza are Palestinian civilians."""
+    sent_start = facts(doc).sent_start
     by_sent: dict[int, list] = {}
     for m in places.mentions:
         if m.attributive or m.entry is None or not m.entry.country:
             continue
-        by_sent.setdefault(doc[m.start].sent.start, []).append(m)
+        by_sent.setdefault(sent_start[m.start], []).append(m)
     for m in actors.mentions:
         if not m.generic or m.country:
             continue
-        near = by_sent.get(doc[m.start].sent.start)
+        near = by_sent.get(sent_start[m.start])
         if near:
             m.country = min(near, key=lambda p: abs(p.start - m.start)).entry.country
     # One story, several countries ("gunmen in Honduras ... gunmen in Brazil"): each is its own actor.

@@ -16,6 +16,7 @@ from spacy.util import filter_spans
 from ..kb.actors import ActorEntry, ActorKB
 from ..kb.gazetteer import place_words
 from ..types import Actor, ActorKind, Span
+from .docfacts import facts
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +119,7 @@ class ActorIndex:
                 key = kb.generic_for(m.generic, m.country or default_country).id
             groups.setdefault(key, []).append(m)
         actors, ids = [], {}
-        text = self.doc.text
+        text = facts(self.doc).text
         for n, (key, ms) in enumerate(groups.items(), start=1):
             first = ms[0]
             entry = first.entry
@@ -366,8 +367,8 @@ class ActorFinder:
             desc = _description_after(doc, m.end)
             if desc:
                 idx.descriptions.setdefault(m.key, set()).update(desc)
-        for tok in doc:
-            if tok.i in idx.tok or tok.lemma_.lower() not in DESCRIPTIVE or tok.pos_ != "NOUN":
+        for tok in (doc[i] for i in facts(doc).where(DESCRIPTIVE, "lemma")):
+            if tok.i in idx.tok or tok.pos_ != "NOUN":
                 continue
             det = [c for c in tok.children if c.dep_ == "det"]
             if not det or det[0].lower_ not in ("the", "this"):
@@ -401,9 +402,9 @@ class ActorFinder:
     @staticmethod
     def _resolve_pronouns(idx: ActorIndex, doc: Doc) -> None:
         ordered = sorted(idx.mentions, key=lambda m: m.start)
-        for tok in doc:
-            want = PRONOUNS.get(tok.lower_)
-            if want is None or tok.pos_ != "PRON":
+        for tok in (doc[i] for i in facts(doc).where(PRONOUNS)):
+            want = PRONOUNS[tok.lower_]
+            if tok.pos_ != "PRON":
                 continue
             cands = [m for m in ordered if m.end <= tok.i and tok.i - m.end < 60 and not _modifier(doc, m)]
             pick = None

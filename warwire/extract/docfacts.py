@@ -12,6 +12,7 @@ call, which holds after the parse.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Container
 
 from spacy.tokens import Doc, Token
 
@@ -19,9 +20,10 @@ _FACTS: "weakref.WeakKeyDictionary[Doc, DocFacts]" = weakref.WeakKeyDictionary()
 
 
 class DocFacts:
-    """What one Doc says, by token index: sentence bounds and lower-cased lemmas; and its text."""
+    """What one Doc says, by token index: sentence bounds, lower-cased lemmas and lower-cased words; and
+    its text."""
 
-    __slots__ = ("text", "sent_start", "sent_end", "lemma", "memo")
+    __slots__ = ("text", "sent_start", "sent_end", "lemma", "lower", "memo")
 
     def __init__(self, doc: Doc):
         self.text: str = doc.text
@@ -32,9 +34,19 @@ class DocFacts:
             start, end = sent.start, sent.end
             self.sent_start[start:end] = [start] * (end - start)
             self.sent_end[start:end] = [end] * (end - start)
-        self.lemma: list[str] = [t.lemma_.lower() for t in doc]
+        self.lemma: list[str] = []
+        self.lower: list[str] = []
+        for t in doc:
+            self.lemma.append(t.lemma_.lower())
+            self.lower.append(t.lower_)
         # per-document results a stage memoises under its own keys; never spaCy objects (they hold the Doc)
         self.memo: dict = {}
+
+    def where(self, words: Container[str], attr: str = "lower") -> list[int]:
+        """Positions of the tokens whose lower-cased word (``attr="lemma"``: lemma) is one of ``words``:
+        a rule that looks at a few words only need not build a Token for every other."""
+        seq = self.lemma if attr == "lemma" else self.lower
+        return [i for i, w in enumerate(seq) if w in words]
 
     def sentence_lemmas(self, start: int) -> frozenset[str]:
         """The lower-cased lemmas of the sentence starting at token ``start``."""
@@ -55,3 +67,8 @@ def facts(doc: Doc) -> DocFacts:
 def sent_start(tok: Token) -> int:
     """``tok.sent.start`` without building the sentence."""
     return facts(tok.doc).sent_start[tok.i]
+
+
+def sent_end(tok: Token) -> int:
+    """``tok.sent.end`` without building the sentence."""
+    return facts(tok.doc).sent_end[tok.i]

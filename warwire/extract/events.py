@@ -5,9 +5,10 @@ drone attack") are merged; a trigger that is only the content of a threat or a p
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from ..kb.actors import ActorKB
 from ..kb.cues import Cue, Lexicon, ModeCue
@@ -17,7 +18,7 @@ from . import timex
 from .acled import CODED_MODALITIES, AcledCoder
 from .subtype import features as subtype_features
 from .actors import AMention, ActorFinder, ActorIndex
-from .docfacts import facts, sent_start
+from .docfacts import DocFacts, facts, sent_end, sent_start
 from .modality import Frame, ModalityReader
 from .places import PlaceIndex
 from .quantities import Counter
@@ -78,6 +79,7 @@ class EventExtractor:
         self.demand_modals, self.demand_speech = lex.frame("demand_modals"), lex.frame("demand_speech")
         self.measure_nouns = lex.frame("measure_nouns")
         self.place_verbs = lex.frame("place_object_verbs")
+        self.cue_words = frozenset(word for word, _ in lex.cues)
         self.demand_cue = Cue("must", "VERB", EventType.REQUEST, None, "none", ("diplomatic",), weight=0.8)
         self.phrases_by_first: dict[str, list] = {}
         for words, mc in lex.mode_phrases.items():
@@ -119,7 +121,7 @@ class EventExtractor:
     # ---------------------------------------------------------------- triggers
 
     def _triggers(self, doc: Doc, actors: ActorIndex):
-        for tok in doc:
+        for tok in (doc[i] for i in self._trigger_positions(facts(doc))):
             if tok.pos_ not in ("VERB", "NOUN", "PROPN", "ADP", "ADV") or tok.dep_ == "compound" and \
                     not (tok.i > 1 and doc[tok.i - 1].text in ("-", "–")):
                 continue
@@ -136,6 +138,13 @@ class EventExtractor:
             cue = self._cue(tok)
             if cue is not None:
                 yield tok, cue
+
+    def _trigger_positions(self, f: DocFacts) -> list[int]:
+        """Where a trigger can be: a cue's word or lemma, a demand verb, the end of a hyphenated word. The
+        rules in ``_triggers`` then read only these tokens, a fraction of the document."""
+        return [i for i, (lemma, lower) in enumerate(zip(f.lemma, f.lower))
+                if lemma in self.cue_words or lower in self.cue_words or lemma in self.demand_speech or
+                i > 1 and f.lower[i - 1] in ("-", "–")]
 
     def _cue_text(self, text: str, pos: str) -> Cue | None:
         return next((c for c in self.lex.lookup(text, pos) if c.requires_dep is None), None)
@@ -259,10 +268,10 @@ class EventExtractor:
         """When the parse links no attacker (small parsers misread "two armed men on a motorcycle shot and
         killed ..."), an armed actor named earlier in the same sentence and not a victim is the likely
         one; named groups and unidentified gunmen only, never civilians."""
-        sent = d.trig.sent
+        start = sent_start(d.trig)
         best = None
         for m in actors.mentions:
-            if sent.start <= m.start < d.trig.i and m.key not in d.targets and m.kind in ARMED_KINDS and \
+            if start <= m.start < d.trig.i and m.key not in d.targets and m.kind in ARMED_KINDS and \
                     not m.descriptive and (actors.doc[m.end - 1].dep_ not in ("pobj", "dobj", "poss") or
                                            actors.doc[m.end - 1].head.lower_ == "by"):
                 best = m
@@ -377,7 +386,7 @@ class EventExtractor:
         phrase = _own_phrase(d.trig)
         if d.trig.dep_ == "pobj":
             phrase.append(d.trig.head.head)
-        found = self._modes_in(phrase) or self._sentence_modes(d.trig)
+        found = self._modes_in(d.trig.doc, sorted(t.i for t in phrase)) or self._sentence_modes(d.trig)
         if not found:
             d.mode = own
             return
@@ -389,30 +398,40 @@ class EventExtractor:
         memo = facts(tok.doc).memo
         key = (self, "sentence_modes", sent_start(tok))
         if key not in memo:
-            memo[key] = self._modes_in(list(tok.sent))
+            memo[key] = self._modes_in(tok.doc, range(sent_start(tok), sent_end(tok)))
         return memo[key]
 
-    def _modes_in(self, toks: list[Token]) -> list[ModeCue]:
-        lemmas = sorted(toks, key=lambda t: t.i)
-        lemma_of = facts(toks[0].doc).lemma if toks else []
-        seq = [lemma_of[t.i] for t in lemmas]
+    def _modes_in(self, doc: Doc, positions: Sequence[int]) -> list[ModeCue]:
+        """Mode phrases and single mode words among the tokens at ``positions`` (in text order)."""
+        lemma_of = facts(doc).lemma
+        seq = [lemma_of[i] for i in positions]
         covered: set[int] = set()
         phrases = []
         for i, first in enumerate(seq):
             for words, mc in self.phrases_by_first.get(first, ()):
                 if tuple(seq[i:i + len(words)]) == words:
                     phrases.append(mc)
-                    covered.update(lemmas[k].i for k in range(i, i + len(words)))
+                    covered.update(positions[k] for k in range(i, i + len(words)))
         # "water cannon" is crowd control: the word "cannon" inside it is not artillery
-        singles = [mc for t, mc in zip(lemmas, found_singles(self.lex, lemmas)) if mc and t.i not in covered]
+        single_at = self._single_modes(doc)
+        singles = [single_at[i] for i in positions if single_at[i] and i not in covered]
         return singles + phrases
+
+    def _single_modes(self, doc: Doc) -> list[ModeCue | None]:
+        """The mode each token names on its own (by lemma, else by its lower-cased form), read once per Doc."""
+        f = facts(doc)
+        key = (self, "single_modes")
+        if key not in f.memo:
+            modes = self.lex.modes
+            f.memo[key] = [modes.get(lemma) or modes.get(lower) for lemma, lower in zip(f.lemma, f.lower)]
+        return f.memo[key]
 
     def _casualties(self, d: Draft) -> None:
         tok = d.trig
         lemma = tok.lemma_.lower()
         if lemma in self.death_verbs or lemma in self.injury_verbs:
             victims = self._victim_tokens(tok)
-            q = next((self.counter.victims(v) for v in victims if self.counter.victims(v)), None)
+            q = next((q for q in map(self.counter.victims, victims) if q), None)
             if lemma in self.death_verbs:
                 d.fatalities = q
             else:
@@ -508,7 +527,7 @@ class EventExtractor:
                 gov.targets = [t for t in d.targets if t not in gov.sources]
             if gov.mode is None and d.mode is not None and gov.type == EventType.ASSAULT:
                 gov.mode = d.mode
-        return [d for d in drafts if d in keep]
+        return keep
 
     @staticmethod
     def _governing_trigger(tok: Token, at: dict[int, Draft]) -> Draft | None:
@@ -549,7 +568,7 @@ class EventExtractor:
 
     @staticmethod
     def _same_event(a: Draft, b: Draft) -> bool:
-        if sent_start(a.trig) != sent_start(b.trig) or a.type != b.type or a.frame.modality != b.frame.modality:
+        if a.type != b.type or a.frame.modality != b.frame.modality or sent_start(a.trig) != sent_start(b.trig):
             return False
         if a.type not in (EventType.ASSAULT, EventType.PROTEST, EventType.COERCE):
             return False
@@ -578,13 +597,13 @@ class EventExtractor:
             protest = next((o for o in reversed(out) if o.type == EventType.PROTEST and
                             o.frame.modality == Modality.ASSERTED), None)
             if protest is not None and d.type == EventType.PROTEST and d.frame.modality == Modality.ASSERTED and \
-                    d.trig.sent.start != protest.trig.sent.start and not _has_own_date(d.trig.sent) and \
+                    sent_start(d.trig) != sent_start(protest.trig) and not _has_own_date(d.trig.sent) and \
                     (not d.sources or set(d.sources) & set(protest.sources)):
                 # "They marched ... The protest ended peacefully": one demonstration told twice
                 protest.hints += [h for h in d.hints if h not in protest.hints and h != "peaceful_protest"]
                 continue
             if protest is not None and d.frame.modality == Modality.ASSERTED and \
-                    d.trig.sent.start - protest.trig.sent.end <= 40 and self._answers(d, protest, actors):
+                    sent_start(d.trig) - sent_end(protest.trig) <= 40 and self._answers(d, protest, actors):
                 hint = "excessive_force" if d.fatalities or lemma in self.death_verbs else "protest_intervention"
                 protest.hints = [hint] + [h for h in protest.hints if h != hint]
                 protest.targets += [s for s in d.sources if s not in protest.targets and s not in protest.sources]
@@ -609,11 +628,13 @@ class EventExtractor:
                      d.frame.modality == Modality.ASSERTED and d.aggregate is None), None)
         if main is None:
             return
-        for tok in doc:
-            if tok.lemma_.lower() not in ("fatality", "casualty", "death") or tok.i < main.trig.i:
+        lemmas = facts(doc).lemma
+        for i in range(main.trig.i, len(doc)):
+            if lemmas[i] not in ("fatality", "casualty", "death"):
                 continue
+            tok = doc[i]
             sent = tok.sent
-            if any(d.trig.sent.start == sent.start and d is not main for d in drafts if d.type == EventType.ASSAULT):
+            if any(sent_start(d.trig) == sent.start and d is not main for d in drafts if d.type == EventType.ASSAULT):
                 continue
             q = self.counter.count(tok)
             if q is None:
@@ -728,8 +749,8 @@ class EventExtractor:
     def _finish(self, d: Draft, doc: Doc, actors: ActorIndex, places: PlaceIndex, dates: "_DateContext",
                 n: int) -> Event | None:
         sent = d.trig.sent
-        date = self._date(d, doc, dates)
-        place = self._place(d, places)
+        date = self._date(d, doc, dates, sent)
+        place = self._place(d, places, sent)
         src_ids = list(dict.fromkeys(d.sources))
         tgt_ids = [t for t in dict.fromkeys(d.targets) if t not in src_ids]
         kinds = {m.key: m.kind for m in actors.mentions}
@@ -762,7 +783,7 @@ class EventExtractor:
             mode = "violence" if d.cue.type == EventType.ASSAULT else d.cue.mode
         # The lead sentence tells the main event; a trigger near the root of its clause is the main verb.
         order = dates.sent_order.get(sent.start, 0)
-        depth = min(_distance(d.trig, d.trig.sent.root), 4)
+        depth = min(_distance(d.trig, sent.root), 4)
         conf = 0.45 + 0.2 * min(d.cue.weight, 1.0) + 0.1 * bool(src_ids) + 0.05 * bool(tgt_ids) + \
             0.05 * bool(d.mode) + 0.05 * bool(d.fatalities) + 0.04 * (d.type in MATERIAL) - 0.02 * depth - \
             0.12 * min(order, 4)
@@ -775,7 +796,7 @@ class EventExtractor:
             evidence=_sentence_span(doc, sent), trigger=Span.of(facts(doc).text, trig.idx, trig.idx + len(trig)),
             producer=PRODUCER)
 
-    def _place(self, d: Draft, places: PlaceIndex) -> str | None:
+    def _place(self, d: Draft, places: PlaceIndex, sent: SpacySpan) -> str | None:
         """The trigger's own location phrase first, then its clause, then the sentence, then the story.
         Within the trigger's phrases, those after it ("killed ... in Maiwand district") beat a fronted
         setting ("In Kandahar, ..."), and the most specific place in a phrase wins ("in Pakistan's
@@ -797,7 +818,6 @@ class EventExtractor:
                             cands.append((_feature_rank(m), prep.i < trig.i, t.i, m))
         if cands:
             return places.ids.get(id(min(cands, key=lambda c: c[:3])[3]))
-        sent = d.trig.sent
         clause = {t.i for trig in d.tokens for t in _clause(trig).subtree}
         in_sent = [m for m in places.mentions if sent.start <= m.start < sent.end and not m.attributive]
         best = [m for m in in_sent if m.start in clause] or in_sent
@@ -809,25 +829,25 @@ class EventExtractor:
             return places.ids.get(id(before[-1]))
         return None
 
-    def _date(self, d: Draft, doc: Doc, ctx: "_DateContext") -> TimeSpan | None:
-        sent = d.trig.sent
+    def _date(self, d: Draft, doc: Doc, ctx: "_DateContext", sent: SpacySpan) -> TimeSpan | None:
         ents = [e for e in ctx.ents if sent.start <= e.start < sent.end]
         governing = {t.i for trig in d.tokens for t in [trig, *trig.ancestors]}
+        own_phrases = {t.i for trig in d.tokens for t in trig.subtree} if ents else set()
         scored = []
         for e in ents:
-            span = _resolve_ent(e, ctx.published)
+            span = ctx.resolved(e)
             if span is None:
                 continue
             attached = any(a.i in governing for a in [e.root, *list(e.root.ancestors)[:2]])
-            own = any(e.root.i in {t.i for t in trig.subtree} for trig in d.tokens)
+            own = e.root.i in own_phrases
             # "until 26 March", "since December": a bound of something else, not the event's own date
             bound = e.start > 0 and doc[e.start - 1].lower_ in ("until", "till", "since", "by", "from", "before")
             scored.append(((not bound, own, attached, -abs(e.start - d.trig.i)), span, e))
         if not scored:  # dates the NER missed: "Around 21 February 2022 (as reported), ..."
-            for a, b, span in timex.find_dates(sent.text, ctx.published):
+            for a, b, span in ctx.dates_in(sent):
                 scored.append(((True, False, False, -abs(a - (d.trig.idx - sent.start_char))), span, None))
         if d.since or d.aggregate is not None:
-            rng = self._since(d, doc, ctx, scored)
+            rng = self._since(d, ctx, scored, sent)
             if rng is not None:
                 return rng
         if scored:
@@ -846,8 +866,7 @@ class EventExtractor:
             return TimeSpan(ctx.published, ctx.published, Precision.UNKNOWN, None)
         return None
 
-    def _since(self, d: Draft, doc: Doc, ctx: "_DateContext", scored) -> TimeSpan | None:
-        sent = d.trig.sent
+    def _since(self, d: Draft, ctx: "_DateContext", scored, sent: SpacySpan) -> TimeSpan | None:
         since = next((t for t in sent if t.lower_ == "since"), None)
         if since is None:
             return None
@@ -868,6 +887,21 @@ class _DateContext:
     last: TimeSpan | None = None
     sent_order: dict[int, int] = field(default_factory=dict)  # sentence start token -> its index
     ents: list = field(default_factory=list)  # the document's DATE and TIME entities, in order
+    # what the two date readers found, per entity and per sentence: several events share a sentence
+    _resolved: dict = field(default_factory=dict)
+    _found: dict = field(default_factory=dict)
+
+    def resolved(self, ent: SpacySpan) -> TimeSpan | None:
+        key = (ent.start, ent.end)
+        if key not in self._resolved:
+            self._resolved[key] = _resolve_ent(ent, self.published)
+        return self._resolved[key]
+
+    def dates_in(self, sent: SpacySpan) -> list[tuple[int, int, TimeSpan]]:
+        """Dates the NER missed in ``sent`` (``timex.find_dates``)."""
+        if sent.start not in self._found:
+            self._found[sent.start] = timex.find_dates(sent.text, self.published)
+        return self._found[sent.start]
 
 
 def _linked(tokens: list[Token], tok: Token) -> bool:
@@ -920,11 +954,6 @@ def _resolve_ent(e, published) -> TimeSpan | None:
             if span is not None and span.precision == Precision.DAY:
                 return span
     return timex.resolve(e.text, published)
-
-
-def found_singles(lex: Lexicon, toks: list[Token]) -> list[ModeCue | None]:
-    lemma_of = facts(toks[0].doc).lemma if toks else []
-    return [lex.modes.get(lemma_of[t.i]) or lex.modes.get(t.lower_) for t in toks]
 
 
 def _from_targets(actors: ActorIndex, verb: Token) -> list[str]:

@@ -34,6 +34,7 @@ SETTLEMENT_NOUNS = _WORDS["settlement_nouns"]  # "the village of X"
 PLACE_HEADS = _WORDS["place_heads"]        # "the Bani Zaid Quarter": a place whoever knows it
 DIRECTIONS = _WORDS["directions"]          # "in northern Aleppo"
 PLACE_PREPS = _WORDS["place_preps"]        # where a place is expected
+PLACE_PREPS_OR_COMMA = PLACE_PREPS | {","}   # a comma continues a list of places ("Ghazni, Paktia")
 TERRITORY_NOUNS = _WORDS["territory_nouns"]  # "control of X"
 MOVE_VERBS = _WORDS["movement_verbs"]      # "travelling to X"
 PART_WORDS = _WORDS["city_part_words"]     # "Toronto - old Toronto", "Rio de Janeiro - West Zone"
@@ -194,9 +195,8 @@ class PlaceFinder:
     def _parenthetical(self, doc: Doc, spans: list[SpacySpan]) -> list[SpacySpan]:
         """"X (District, Province)": the admin areas named in brackets after a place."""
         out = []
-        for tok in doc:
-            i = tok.i
-            if tok.text != "(" or i == 0:
+        for i in facts(doc).where({"("}):
+            if i == 0:
                 continue
             named = self._before_bracket(doc, i)
             if named is not None:
@@ -220,8 +220,8 @@ class PlaceFinder:
         """The named object of a verb of territory or movement is a place: "captured Bayyanoun",
         "entered the Hanano district", "patrolled Guelaguetza Auditorium"."""
         out = []
-        for tok in doc:
-            if tok.pos_ != "VERB" or tok.lemma_.lower() not in self.object_verbs:
+        for tok in (doc[i] for i in facts(doc).where(self.object_verbs, "lemma")):
+            if tok.pos_ != "VERB":
                 continue
             for obj in tok.children:
                 if obj.dep_ != "dobj":
@@ -244,8 +244,8 @@ class PlaceFinder:
         """Analysts' "Town, Region": a capitalised name before a comma and a known first-level region
         or country is a place even when no gazetteer knows it ("shelled Pisochyn, Kharkiv")."""
         out = []
-        for tok in doc:
-            if tok.text != "," or tok.i == 0 or tok.i + 1 >= len(doc) or not doc[tok.i - 1].is_title:
+        for tok in (doc[i] for i in facts(doc).where({","})):
+            if tok.i == 0 or tok.i + 1 >= len(doc) or not doc[tok.i - 1].is_title:
                 continue
             region = None
             for n in (3, 2, 1):
@@ -260,7 +260,7 @@ class PlaceFinder:
             while start > 0 and end - start < 4 and doc[start - 1].is_title and doc[start - 1].pos_ == "PROPN" and \
                     doc[start - 1].ent_type_ not in ("DATE", "TIME", "NORP"):
                 start -= 1
-            if start < end and start != doc[start].sent.start and doc[start].lower_ not in CALENDAR_WORDS:
+            if start < end and start != facts(doc).sent_start[start] and doc[start].lower_ not in CALENDAR_WORDS:
                 out.append(SpacySpan(doc, start, end, label="PLACE"))
                 out.append(SpacySpan(doc, region.start, region.end, label="GPE"))
         return out
@@ -276,7 +276,7 @@ class PlaceFinder:
         while start > 0 and end - start < 4 and doc[start - 1].is_title and doc[start - 1].pos_ in ("PROPN", "NOUN") \
                 and doc[start - 1].ent_type_ not in ("DATE", "TIME"):
             start -= 1
-        if start == end or start == doc[start].sent.start or doc[start].lower_ in CALENDAR_WORDS:
+        if start == end or start == facts(doc).sent_start[start] or doc[start].lower_ in CALENDAR_WORDS:
             return None
         inside = doc[i + 1:min(i + 12, len(doc))]
         if not any(t.text == "," for t in inside) or not any(t.text == ")" for t in inside):
@@ -287,8 +287,8 @@ class PlaceFinder:
         """Capitalised names the NER missed but the gazetteer knows, where a place is expected: after
         in/near/at/of/from/to/between, in lists ("Ghazni, Paktia"), before "district"/"village"."""
         out = []
-        for t in doc:
-            if t.lower_ not in PLACE_PREPS and t.text != "," or t.i + 1 >= len(doc):
+        for t in (doc[i] for i in facts(doc).where(PLACE_PREPS_OR_COMMA)):
+            if t.i + 1 >= len(doc):
                 continue
             i = t.i + 1
             while i < len(doc) and (doc[i].lower_ in DIRECTIONS or doc[i].lower_ == "the") and i - t.i <= 3:
@@ -424,6 +424,7 @@ class PlaceFinder:
             key = (e.geonames_id or (e.name, e.country, e.lat)) if e else ("?", fold(m.text))
             groups.setdefault(key, []).append(m)
         records = []
+        text = facts(doc).text
         resolved = Counter(m.entry.country for m in idx.mentions if m.entry is not None and m.entry.country)
         top = resolved.most_common(1)
         # an unknown name in a story set in one country is taken to be in that country (no coordinates)
@@ -444,7 +445,7 @@ class PlaceFinder:
                 id=pid, name=name, country=e.country if e else home, admin1=e.admin1 if e else None,
                 feature=e.feature if e else "other", lat=e.lat if e else None, lon=e.lon if e else None,
                 geonames_id=e.geonames_id if e else None,
-                mentions=tuple(Span.of(facts(doc).text, m.cstart, m.cend) for m in ms), producer=PRODUCER))
+                mentions=tuple(Span.of(text, m.cstart, m.cend) for m in ms), producer=PRODUCER))
         idx.records = tuple(records)
         idx.by_id = {p.id: p for p in records}
 
@@ -508,7 +509,7 @@ def _plausible(span: SpacySpan) -> bool:
         return False
     if text.lower() in CALENDAR_WORDS:
         return False
-    return not (span.start == span.sent.start)
+    return not (span.start == facts(span.doc).sent_start[span.start])
 
 
 def _country_keys(m) -> set[str]:

@@ -9,8 +9,10 @@ from spacy.tokens import Doc, Token
 from ..kb.actors import ActorKB
 from ..types import Relation, Span, TieType
 from .actors import AMention, ActorFinder, ActorIndex
+from .docfacts import facts
 
 PRODUCER = "warwire.relations.rules.v1"
+BACKED = ("backed", "supported", "sponsored", "funded")
 class RelationFinder:
     def __init__(self, kb: ActorKB, finder: ActorFinder, cues: dict):
         self.kb = kb
@@ -19,6 +21,7 @@ class RelationFinder:
         self.backing = {str(k).lower(): tie(v) for k, v in (cues.get("backing") or {}).items()}
         self.leader_nouns = frozenset(str(w).lower() for w in cues.get("leader_nouns") or ())
         self.member_nouns = {str(k).lower(): TieType(v) for k, v in (cues.get("member_nouns") or {}).items()}
+        self.cue_words = frozenset({*self.backing, *BACKED, *self.leader_nouns, *self.member_nouns})
 
     def find(self, doc: Doc, actors: ActorIndex) -> list[Relation]:
         """Relations between actor keys (the pipeline swaps keys for actor ids)."""
@@ -30,11 +33,11 @@ class RelationFinder:
         return list(found.values())
 
     def _candidates(self, doc: Doc, actors: ActorIndex):
-        for tok in doc:
+        for tok in (doc[i] for i in facts(doc).where(self.cue_words)):
             low = tok.lower_
             if low in self.backing and tok.i >= 2 and doc[tok.i - 1].text in ("-", "–"):
                 yield from self._hyphen_backing(doc, tok, actors)
-            elif low in ("backed", "supported", "sponsored", "funded") and tok.dep_ in ("acl", "amod", "ROOT", "relcl"):
+            elif low in BACKED and tok.dep_ in ("acl", "amod", "ROOT", "relcl"):
                 yield from self._backed_by(tok, actors)
             if low in self.leader_nouns and tok.pos_ == "NOUN":
                 yield from self._leader(doc, tok, actors)
@@ -208,4 +211,4 @@ class RelationFinder:
 def _evidence(doc: Doc, toks: list[Token]) -> Span:
     start = min(t.idx for t in toks)
     end = max(t.idx + len(t) for t in toks)
-    return Span.of(doc.text, start, end)
+    return Span.of(facts(doc).text, start, end)

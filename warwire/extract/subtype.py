@@ -13,10 +13,11 @@ a drug seizure).
 """
 from __future__ import annotations
 
-from spacy.tokens import Doc, Span as SpacySpan
+from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from ..kb.models import label_of
 from ..types import AcledCode
+from .docfacts import facts
 
 # Named things are replaced by their entity label so the model learns "a GPE" rather than one town.
 MASKED_ENTS = frozenset({"GPE", "LOC", "FAC", "PERSON", "ORG", "NORP", "DATE", "TIME", "CARDINAL",
@@ -27,31 +28,23 @@ KEEP_STOP = frozenset({"no", "not", "without", "after", "during", "between", "ag
 
 def window(doc: Doc, sent: SpacySpan) -> SpacySpan:
     """The trigger's sentence and the one after it, where notes give the victims and the toll."""
+    start, end = _window_bounds(doc, sent)
+    return doc[start:end]
+
+
+def _window_bounds(doc: Doc, sent: SpacySpan) -> tuple[int, int]:
     end = sent.end
     if end < len(doc):
-        end = doc[end].sent.end
-    return doc[sent.start:end]
+        end = facts(doc).sent_end[end]
+    return sent.start, end
 
 
 def features(doc: Doc, sent: SpacySpan, trigger_lemma: str, etype: str, rule: AcledCode, mode: str | None,
              modality: str, source_kinds: list[str], target_kinds: list[str], killed: bool) -> list[str]:
     """The bag of features the model reads: words of the window (entities masked), word pairs, the
     trigger, and the rules' structured reading of the event."""
-    words: list[str] = []
-    for tok in window(doc, sent):
-        if tok.is_punct or tok.is_space:
-            continue
-        if tok.ent_type_ in MASKED_ENTS:
-            if tok.ent_iob_ == "B":
-                words.append("E:" + tok.ent_type_)
-            continue
-        if tok.like_num:
-            words.append("NUM")
-            continue
-        lemma = tok.lemma_.lower()
-        if tok.is_stop and lemma not in KEEP_STOP or not lemma.isalpha():
-            continue
-        words.append(lemma)
+    start, end = _window_bounds(doc, sent)
+    words = [w for w in _token_words(doc)[start:end] if w is not None]
     feats = [f"w:{w}" for w in words]
     feats += [f"b:{a}_{b}" for a, b in zip(words, words[1:])]
     feats += [f"t:{trigger_lemma}", f"type:{etype}", f"rule:{label_of(rule)}", f"mode:{mode}",
@@ -60,3 +53,28 @@ def features(doc: Doc, sent: SpacySpan, trigger_lemma: str, etype: str, rule: Ac
     feats += [f"tgt:{k}" for k in sorted(set(target_kinds))] or ["tgt:none"]
     feats += [f"st:{s}_{t}" for s in sorted(set(source_kinds)) or ["none"] for t in sorted(set(target_kinds)) or ["none"]]
     return feats
+
+
+def _token_words(doc: Doc) -> list[str | None]:
+    """The word each token gives the bag (None: nothing), read once per Doc: windows overlap, and a
+    document has a dozen events or more."""
+    memo = facts(doc).memo
+    found = memo.get("subtype_words")
+    if found is None:
+        lemmas = facts(doc).lemma
+        found = memo["subtype_words"] = [_word(tok, lemmas[tok.i]) for tok in doc]
+    return found
+
+
+def _word(tok: Token, lemma: str) -> str | None:
+    """A token as the model reads it: an entity's label on its first token, NUM, or its lower-cased
+    lemma; nothing for punctuation, the rest of an entity and stop words."""
+    if tok.is_punct or tok.is_space:
+        return None
+    if tok.ent_type_ in MASKED_ENTS:
+        return "E:" + tok.ent_type_ if tok.ent_iob_ == "B" else None
+    if tok.like_num:
+        return "NUM"
+    if tok.is_stop and lemma not in KEEP_STOP or not lemma.isalpha():
+        return None
+    return lemma

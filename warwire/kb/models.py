@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from ..errors import ConfigError
 from ..types import AcledCode
@@ -27,6 +29,14 @@ class SubtypeModel:
     # Below this probability the model defers to the rules: trained on text we wrote, it is sure of
     # itself on reports like those and less so on others.
     min_confidence: float = 0.0
+    # The bias and the weights as one matrix (bias first) and each feature's row in it, for ``scores``.
+    _rows: dict[str, int] = field(init=False, repr=False, compare=False)
+    _matrix: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_rows", {f: i for i, f in enumerate(self.weights, 1)})
+        matrix = np.array([self.bias, *self.weights.values()], dtype=np.float64).reshape(-1, len(self.classes))
+        object.__setattr__(self, "_matrix", matrix)
 
     @classmethod
     def load(cls, path: str | Path) -> "SubtypeModel":
@@ -46,11 +56,14 @@ class SubtypeModel:
 
     def scores(self, feats: list[str]) -> list[float]:
         """Class probabilities for a bag of features."""
-        z = list(self.bias)
+        rows = [0]   # the bias, then the row of every known feature, in the order given
         for f in feats:
-            w = self.weights.get(f)
-            if w is not None:
-                z = [a + b for a, b in zip(z, w)]
+            row = self._rows.get(f)
+            if row is not None:
+                rows.append(row)
+        # Reducing over the first axis adds the rows one after the other, as a loop over them would: the
+        # same sums to the last bit, about ten times faster than adding the rows in Python.
+        z = np.add.reduce(self._matrix.take(rows, axis=0), axis=0).tolist()
         top = max(z)
         e = [math.exp(v - top) for v in z]
         s = sum(e)
