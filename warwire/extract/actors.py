@@ -45,6 +45,7 @@ DESCRIPTIVE = frozenset({"group", "militia", "movement", "organization", "organi
                          "alliance", "rebels", "insurgents", "outfit", "network", "umbrella"})
 PRONOUNS = {"it": "thing", "its": "thing", "itself": "thing", "they": "plural", "them": "plural",
             "their": "plural", "he": "person", "him": "person", "his": "person", "she": "person", "her": "person"}
+ARMED_KINDS = frozenset({ActorKind.MILITIA, ActorKind.REBEL, ActorKind.TERRORIST, ActorKind.MILITARY, ActorKind.POLICE})
 GROUP_KINDS = frozenset({ActorKind.MILITIA, ActorKind.REBEL, ActorKind.TERRORIST, ActorKind.ALLIANCE,
                          ActorKind.PARTY, ActorKind.ORGANIZATION})
 
@@ -83,6 +84,14 @@ class ActorIndex:
             self.tok[i] = m
         self.keys.setdefault(m.key, m)
 
+    def imply(self, m: AMention) -> str:
+        """An actor the text implies without naming it ("a man was shot dead": by someone), its mention the
+        words that imply it. It claims no token, so a named actor on those words still wins lookups."""
+        if m.key not in self.keys:
+            self.mentions.append(m)
+            self.keys[m.key] = m
+        return m.key
+
     def actor_at(self, token: Token) -> str | None:
         """The actor a token refers to: its own mention, or a resolved pronoun."""
         m = self.tok.get(token.i)
@@ -94,6 +103,15 @@ class ActorIndex:
         """The actor named by a noun phrase headed by ``token`` (the head itself, then its modifiers)."""
         key = self.actor_at(token)
         if key:
+            m = self.keys.get(key)
+            if m is not None and m.generic is not None:  # "rebels of the Red Dawn Front": the named group
+                for c in token.children:
+                    if c.dep_ == "prep" and c.lower_ in ("of", "from"):
+                        named = [self.actor_at(g) for g in c.children if g.dep_ == "pobj"]
+                        named = [k for k in named if k and self.keys[k].generic is None and
+                                 self.keys[k].kind in ARMED_KINDS]
+                        if named:
+                            return named[0]
             return key
         frontier = [token]
         for _ in range(max_depth):

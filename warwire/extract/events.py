@@ -76,6 +76,7 @@ class EventExtractor:
         self.repel = lex.frame("repel_verbs")
         self.one_sided = frozenset(lex.acled.get("one_sided_clash") or ())
         self.civilian_victims = frozenset(lex.acled.get("civilian_victims") or ())
+        self.unknown_perpetrator = frozenset(lex.acled.get("unidentified_perpetrator") or ())
         self.demand_modals, self.demand_speech = lex.frame("demand_modals"), lex.frame("demand_speech")
         self.measure_nouns = lex.frame("measure_nouns")
         self.place_verbs = lex.frame("place_object_verbs")
@@ -776,6 +777,11 @@ class EventExtractor:
         if self.subtype is None and d.type == EventType.ASSAULT and acled.event_type is None and d.fatalities and \
                 d.frame.modality == Modality.ASSERTED:
             acled = AcledCode("Violence against civilians", "Attack")
+        if not src_ids and acled.sub_event_type in self.unknown_perpetrator:
+            tok = d.trig  # ACLED codes an unnamed perpetrator as an unidentified armed group of the country
+            src_ids = [actors.imply(AMention(tok.i, tok.i + 1, tok.idx, tok.idx + len(tok),
+                                             "generic:unidentified_armed_group", None, tok.text, ActorKind.MILITIA,
+                                             None, generic="unidentified_armed_group", descriptive=True))]
         if not tgt_ids and acled.sub_event_type in self.civilian_victims:
             tgt_ids = self._victims_by_definition(d, actors)
         mode = d.mode.mode if d.mode and d.type == EventType.ASSAULT else (d.cue.mode if d.type == d.cue.type else None)
