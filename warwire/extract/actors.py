@@ -106,12 +106,16 @@ class ActorIndex:
             m = self.keys.get(key)
             if m is not None and m.generic is not None:  # "rebels of the Red Dawn Front": the named group
                 for c in token.children:
-                    if c.dep_ == "prep" and c.lower_ in ("of", "from"):
+                    if c.dep_ in ("compound", "nmod", "amod") and c.i < token.i:  # "IS Sahel militants"
+                        named = [self.actor_at(c)]
+                    elif c.dep_ == "prep" and c.lower_ in ("of", "from"):
                         named = [self.actor_at(g) for g in c.children if g.dep_ == "pobj"]
-                        named = [k for k in named if k and self.keys[k].generic is None and
-                                 self.keys[k].kind in ARMED_KINDS]
-                        if named:
-                            return named[0]
+                    else:
+                        continue
+                    named = [k for k in named if k and self.keys[k].generic is None and
+                             self.keys[k].kind in ARMED_KINDS]
+                    if named:
+                        return named[0]
             return key
         frontier = [token]
         for _ in range(max_depth):
