@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from ..kb.actors import ActorKB
+from ..kb.gazetteer import place_words
 from ..kb.cues import Cue, Lexicon, ModeCue
 from ..types import (AcledCode, ActorKind, Aggregate, Article, Event, EventType, Modality, Precision, Quantity,
                      Span, TimeSpan)
@@ -1041,11 +1042,16 @@ def _clause(tok: Token) -> Token:
     return t
 
 
+NEIGHBOURHOOD_PREFIXES = place_words()["neighbourhood_prefixes"]
+
+
 def _feature_rank(m) -> int:
     # A military base is where a strike on it happened; a hall, market or airport is coded to its town
     # when the text names the town too (ACLED's location is a populated place).
     order = {"base": 0, "village": 1, "town": 1, "city": 1, "district": 1, "facility": 1.5, "airport": 1.5,
              "water": 1.5, "other": 1.5, "admin2": 2, "admin1": 3, "region": 3, "country": 4}
+    if m.text.split(" ", 1)[0].lower() in NEIGHBOURHOOD_PREFIXES or m.hint == "district" and m.entry is None:
+        return 1.7  # "Colonia San Juan", "the Adil neighbourhood": a part of the town named with it
     if m.entry is None:  # unknown: a settlement when the text says so ("X village", "X (District, ...)")
         # "in X, Region" / "X (District, Province)": the named spot inside the area it is placed in
         return 0.9 if m.within is not None else 1 if m.hint else 1.6
