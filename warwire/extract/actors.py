@@ -30,7 +30,9 @@ MOTION_VERBS = frozenset({"visit", "arrive", "reach", "travel", "fly", "leave", 
                           "tour", "land", "head", "move", "relocate", "deploy"})
 AREA_NOUNS = place_words()["area_nouns"]          # "the outskirts of X"
 TERRITORY_NOUNS = place_words()["territory_nouns"]  # "control of X", "the fall of X"
-MOVE_VERBS = place_words()["movement_verbs"]        # "travelling to X", "advanced into X"
+MOVE_VERBS = place_words()["movement_verbs"]
+OBJECT_PLACE_VERBS = place_words()["captured_place_verbs"]  # "captured X": X is a place
+PEOPLE_TAKING_VERBS = place_words()["people_taking_verbs"]  # "captured Abu X": a person        # "travelling to X", "advanced into X"
 SETTLEMENT_NOUNS = place_words()["settlement_nouns"]  # "in Kisumu town": a place (kb/data/cues/place_words.yaml)
 GROUP_NOUNS = frozenset({"group", "militia", "faction", "movement", "organization", "organisation", "coalition",
                          "alliance", "network", "outfit", "insurgency", "party", "brigade", "brigades",
@@ -456,11 +458,10 @@ class ActorFinder:
                 idx.pronouns[tok.i] = pick.key
 
 
-PLACE_NOUNS = frozenset({"area", "district", "neighborhood", "neighbourhood", "quarter", "village", "town", "city",
-                         "province", "region", "camp", "street", "road", "market", "square", "suburb",
-                         "governorate", "county", "municipality", "locality", "valley", "island", "border",
-                         "countryside", "outskirts", "highway", "crossing", "checkpoint", "state", "commune",
-                         "base", "airbase", "airport", "air", "camp", "oblast", "raion", "township"})
+# Last words of a name, or words after it, that make it a place (kb/data/cues/place_words.yaml).
+PLACE_NOUNS = place_words()["actor_place_nouns"] | place_words()["place_heads"] - {"school", "university", "church",
+                                                                                   "mosque", "hospital", "prison"}
+PLACE_OBJECT_LABELS = ("ORG", "GPE", "LOC", "FAC", "NORP")
 
 
 def _dateline(span: SpacySpan) -> bool:
@@ -499,6 +500,10 @@ def _located(ent: SpacySpan) -> bool:
     if ent[-1].lower_ in PLACE_NOUNS:
         return True
     root = ent.root
+    verb = root.head.lemma_.lower()
+    if root.dep_ == "dobj" and verb in OBJECT_PLACE_VERBS and \
+            (ent.label_ in PLACE_OBJECT_LABELS or ent.label_ == "PERSON" and verb not in PEOPLE_TAKING_VERBS):
+        return True  # "overran Aliyah", "stormed the Hayyan Gas Fields": what is captured is a place
     if root.dep_ == "pobj" and root.head.lower_ in ("in", "near", "at", "outside", "around", "of", "through",
                                                      "across", "inside") and \
             root.head.head.lower_ not in ("leader", "head", "chief", "wife", "son", "daughter", "member"):

@@ -37,6 +37,7 @@ PLACE_PREPS = _WORDS["place_preps"]        # where a place is expected
 PLACE_PREPS_OR_COMMA = PLACE_PREPS | {","}   # a comma continues a list of places ("Ghazni, Paktia")
 TERRITORY_NOUNS = _WORDS["territory_nouns"]  # "control of X"
 MOVE_VERBS = _WORDS["movement_verbs"]      # "travelling to X"
+PEOPLE_TAKING_VERBS = _WORDS["people_taking_verbs"]  # "captured Abu Bakr": a person, not a place
 PART_WORDS = _WORDS["city_part_words"]     # "Toronto - old Toronto", "Rio de Janeiro - West Zone"
 CITY_FEATURES = frozenset({"city", "town", "admin2", "district", "village"})
 DASHES = frozenset({"-", "–", "—"})
@@ -235,8 +236,11 @@ class PlaceFinder:
                         start -= 1
                     if start == head.i and head.pos_ != "PROPN" or not doc[start].is_title:
                         continue
-                    if any(t.ent_type_ in ("NORP", "DATE", "TIME", "PERSON") for t in doc[start:head.i + 1]):
-                        continue
+                    span = doc[start:head.i + 1]
+                    if any(t.ent_type_ in ("DATE", "TIME") or t.ent_type_ == "PERSON" and
+                           tok.lemma_.lower() in PEOPLE_TAKING_VERBS for t in span) or \
+                            any(t.ent_type_ == "NORP" for t in span) and self._nationality(span.text):
+                        continue  # "captured Abu Bakr" is a person, "overran Qarqoush" a place
                     out.append(SpacySpan(doc, start, head.i + 1, label="PLACE"))
         return out
 
