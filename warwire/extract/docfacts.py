@@ -13,20 +13,24 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Container
+from typing import NamedTuple
 
+from spacy.attrs import LEMMA, LOWER, ORTH, SPACY
 from spacy.tokens import Doc, Token
 
 _FACTS: "weakref.WeakKeyDictionary[Doc, DocFacts]" = weakref.WeakKeyDictionary()
+# The Doc asked about last (weakly) and its facts: a faster path than the dictionary for repeated asks.
+# One tuple, replaced whole, so a thread reading it never sees one Doc with another's facts.
+_LAST: tuple = (lambda: None, None)
 
 
 class DocFacts:
     """What one Doc says, by token index: sentence bounds, lower-cased lemmas and lower-cased words; and
     its text."""
 
-    __slots__ = ("text", "sent_start", "sent_end", "lemma", "lower", "memo")
+    __slots__ = ("text", "sent_start", "sent_end", "lemma", "lower", "kids", "memo")
 
     def __init__(self, doc: Doc):
-        self.text: str = doc.text
         n = len(doc)
         self.sent_start: list[int] = [0] * n
         self.sent_end: list[int] = [n] * n
@@ -34,11 +38,16 @@ class DocFacts:
             start, end = sent.start, sent.end
             self.sent_start[start:end] = [start] * (end - start)
             self.sent_end[start:end] = [end] * (end - start)
-        self.lemma: list[str] = []
-        self.lower: list[str] = []
-        for t in doc:
-            self.lemma.append(t.lemma_.lower())
-            self.lower.append(t.lower_)
+        # from the token arrays and the string store, as Doc.text, Token.lemma_ and Token.lower_ read
+        # them, without building a Token per word (twice as fast)
+        strings = doc.vocab.strings
+        rows = doc.to_array([ORTH, SPACY, LEMMA, LOWER]).tolist() if n else []
+        word = {h: strings[h] for row in rows for h in (row[0], row[3])}
+        lemma = {h: strings[h].lower() for h in {row[2] for row in rows}}
+        self.text: str = "".join([word[orth] + " " if space else word[orth] for orth, space, _, _ in rows])
+        self.lemma: list[str] = [lemma[row[2]] for row in rows]
+        self.lower: list[str] = [word[row[3]] for row in rows]
+        self.kids: dict[int, tuple[Kid, ...]] = {}
         # per-document results a stage memoises under its own keys; never spaCy objects (they hold the Doc)
         self.memo: dict = {}
 
@@ -58,9 +67,32 @@ class DocFacts:
 
 
 def facts(doc: Doc) -> DocFacts:
+    global _LAST
+    last_doc, last_facts = _LAST
+    if last_doc() is doc:   # the rules ask about one Doc at a time, some 500 times per Doc
+        return last_facts
     found = _FACTS.get(doc)
     if found is None:
         found = _FACTS[doc] = DocFacts(doc)
+    _LAST = (weakref.ref(doc), found)
+    return found
+
+
+class Kid(NamedTuple):
+    """A child of a token in the dependency tree: its index, dependency label and lower-cased word."""
+
+    i: int
+    dep: str
+    lower: str
+
+
+def kids(tok: Token) -> tuple[Kid, ...]:
+    """``tok.children`` (in the same order) as ``Kid`` tuples, read from the Doc once per token: the
+    rules test a trigger's children a dozen times, and each ``tok.children`` builds a Token per child."""
+    f = facts(tok.doc)
+    found = f.kids.get(tok.i)
+    if found is None:
+        found = f.kids[tok.i] = tuple(Kid(c.i, c.dep_, c.lower_) for c in tok.children)
     return found
 
 

@@ -19,7 +19,7 @@ from . import timex
 from .acled import CODED_MODALITIES, AcledCoder
 from .subtype import features as subtype_features
 from .actors import AMention, ActorFinder, ActorIndex
-from .docfacts import DocFacts, facts, sent_end, sent_start
+from .docfacts import DocFacts, facts, kids, sent_end, sent_start
 from .modality import Frame, ModalityReader
 from .places import PlaceIndex
 from .quantities import Counter
@@ -159,9 +159,10 @@ class EventExtractor:
         for cue in self.lex.lookup(lemma, pos) or self.lex.lookup(tok.lower_, pos):  # conditional cues first
             if cue.requires_dep is None:
                 return cue
-            if any(c.dep_ == cue.requires_dep and (not cue.requires or c.lemma_.lower() in cue.requires or
-                                                   self._measured(c) & cue.requires)
-                   for c in tok.children):
+            lemma_of = facts(tok.doc).lemma
+            if any(c.dep == cue.requires_dep and (not cue.requires or lemma_of[c.i] in cue.requires or
+                                                  self._measured(tok.doc[c.i]) & cue.requires)
+                   for c in kids(tok)):
                 return cue
         if lemma in self.demand_speech and self._demanded(tok) is not None:
             return self.demand_cue  # "Russia said Sudan must return the helicopter": a demand
@@ -245,9 +246,9 @@ class EventExtractor:
                 if c.dep_ == "ccomp":
                     d.targets = [k for k in verb_roles(actors, c)[0] if k not in d.sources]
                     break
-        for c in tok.children:  # "along with Tehran pushed ...": a co-source
-            if c.dep_ == "prep" and c.lower_ in ("along", "together") and c.i < tok.i:
-                for w in c.children:
+        for c in kids(tok):  # "along with Tehran pushed ...": a co-source
+            if c.dep == "prep" and c.lower in ("along", "together") and c.i < tok.i:
+                for w in tok.doc[c.i].children:
                     for g in ([w] if w.dep_ == "pobj" else [x for x in w.children if x.dep_ == "pobj"]):
                         k = actors.actor_in(g)
                         if k and k not in d.sources:
@@ -494,7 +495,7 @@ class EventExtractor:
             if d.trig.dep_ == "xcomp" and head.lemma_.lower() in intent:
                 anchor, kind = head, EventType.AGREE if d.type in coop else EventType.THREATEN
                 sources = carrier_roles(actors, head.head if head.dep_ == "acomp" else head) or list(d.sources)
-            elif any(c.dep_ == "aux" and c.lower_ in must for c in d.trig.children) and gov is not None:
+            elif any(c.dep == "aux" and c.lower in must for c in kids(d.trig)) and gov is not None:
                 anchor, kind = gov, EventType.REQUEST
                 sources = carrier_roles(actors, gov)
                 targets = list(d.sources)

@@ -12,6 +12,7 @@ from spacy.tokens import Token
 
 from ..kb.cues import Lexicon
 from ..types import Modality
+from .docfacts import kids
 
 # Dependencies through which a governing verb's meaning reaches the trigger.
 GOVERNING = frozenset({"xcomp", "ccomp", "dobj", "pobj", "prep", "advcl", "acl", "pcomp", "conj", "attr", "oprd",
@@ -45,20 +46,21 @@ class ModalityReader:
         self.allege_needs, self.allege_compl = f("allege_needs_complement"), f("allege_complements")
 
     def negated(self, tok: Token) -> bool:
-        if any(c.dep_ == "neg" for c in tok.children):
+        children = kids(tok)
+        if any(c.dep == "neg" for c in children):
             return True
-        for c in tok.children:  # "nobody was killed", "no one was hurt"
-            if c.dep_ in ("nsubj", "nsubjpass") and (c.lower_ in ("nobody", "none", "noone") or
-                                                     c.lower_ == "one" and any(x.lower_ == "no" for x in c.children)):
+        for c in children:  # "nobody was killed", "no one was hurt"
+            if c.dep in ("nsubj", "nsubjpass") and (c.lower in ("nobody", "none", "noone") or c.lower == "one" and
+                                                    any(x.lower == "no" for x in kids(tok.doc[c.i]))):
                 return True
-        if tok.pos_ in ("NOUN", "PROPN") and any(c.lower_ in ("no", "without") and c.dep_ in ("det", "prep")
-                                                  for c in tok.children):
+        if tok.pos_ in ("NOUN", "PROPN") and any(c.lower in ("no", "without") and c.dep in ("det", "prep")
+                                                  for c in children):
             return True
         return tok.dep_ == "pobj" and tok.head.lower_ == "without"
 
     def future(self, tok: Token) -> bool:
-        return any(c.dep_ == "aux" and c.lower_ in self.future_aux for c in tok.children) or \
-            (tok.lower_ == "going" and any(c.dep_ == "xcomp" for c in tok.children))
+        return any(c.dep == "aux" and c.lower in self.future_aux for c in kids(tok)) or \
+            (tok.lower_ == "going" and any(c.dep == "xcomp" for c in kids(tok)))
 
     def frame(self, trig: Token, etype: str) -> Frame:
         carrier = None
@@ -66,15 +68,16 @@ class ModalityReader:
         tok = trig
         if self.negated(trig):
             return Frame(Modality.NEGATED)
-        if any(c.dep_ == "mark" and c.lower_ in self.hyp_marks for c in trig.children):
+        children = kids(trig)
+        if any(c.dep == "mark" and c.lower in self.hyp_marks for c in children):
             return Frame(Modality.HYPOTHETICAL)
-        if any(c.dep_ == "advmod" and c.lower_ in self.allege_adv for c in trig.children):
+        if any(c.dep == "advmod" and c.lower in self.allege_adv for c in children):
             return Frame(Modality.ALLEGED)
-        if (future or any(c.dep_ == "aux" and c.lower_ in ("could", "might", "may") for c in trig.children)) and \
-                etype.lower() in self.conditional_threats and any(c.dep_ == "advcl" and any(
-                    m.dep_ == "mark" and m.lower_ in self.condition_marks for m in c.children) for c in trig.children):
+        may = any(c.dep == "aux" and c.lower in ("could", "might", "may") for c in children)
+        if (future or may) and etype.lower() in self.conditional_threats and any(c.dep == "advcl" and any(
+                m.dep == "mark" and m.lower in self.condition_marks for m in kids(trig.doc[c.i])) for c in children):
             return Frame(Modality.THREATENED, trig, "THREATEN")  # "will withdraw its troops unless ..."
-        if any(c.dep_ == "aux" and c.lower_ in ("could", "might", "may") for c in trig.children):
+        if may:
             return Frame(Modality.HYPOTHETICAL)
         if trig.lemma_.lower() in self.plan and trig.lemma_.lower() != "set":
             return Frame(Modality.PLANNED, trig)  # "is preparing for strikes" (but "set fire" happened)
@@ -94,7 +97,7 @@ class ModalityReader:
             if head.pos_ in ("VERB", "AUX", "NOUN") or head.pos_ == "ADJ" and head.lemma_.lower() in self.plan:
                 if self.negated(head) and head.pos_ != "NOUN":
                     return Frame(Modality.NEGATED, head)
-                if any(c.dep_ == "mark" and c.lower_ in self.hyp_marks for c in head.children):
+                if any(c.dep == "mark" and c.lower in self.hyp_marks for c in kids(head)):
                     return Frame(Modality.HYPOTHETICAL, head)
                 if lemma in self.light and dep in ("dobj", "xcomp", "pobj") and carrier is None:
                     carrier = head

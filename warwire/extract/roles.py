@@ -10,6 +10,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from .actors import ActorIndex
+from .docfacts import kids
 
 TARGET_PREPS = frozenset({"on", "against", "at", "upon", "toward", "towards"})
 CLASH_PREPS = frozenset({"with", "between"})
@@ -36,7 +37,7 @@ def _keys(idx: ActorIndex, toks: list[Token]) -> list[str]:
 
 
 def passive(tok: Token) -> bool:
-    return any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children) or \
+    return any(c.dep in ("nsubjpass", "auxpass") for c in kids(tok)) or \
         (tok.tag_ == "VBN" and tok.dep_ in ("acl", "amod") and tok.pos_ == "VERB")
 
 
@@ -136,15 +137,15 @@ def noun_roles(idx: ActorIndex, noun: Token, clash: bool = False) -> tuple[list[
 def two_sides_between(idx: ActorIndex, tok: Token) -> bool:
     """"between X and Y" on the trigger or its verb names two actors: both sides of a fight."""
     for t in (tok, tok.head):
-        for c in t.children:
-            if c.dep_ == "prep" and c.lower_ == "between":
-                if len(_keys(idx, [g for g in c.children if g.dep_ == "pobj"])) >= 2:
+        for c in kids(t):
+            if c.dep == "prep" and c.lower == "between":
+                if len(_keys(idx, [g for g in tok.doc[c.i].children if g.dep_ == "pobj"])) >= 2:
                     return True
     return False
 
 
 def _between(tok: Token) -> bool:
-    return any(c.dep_ == "prep" and c.lower_ == "between" for t in (tok, tok.head) for c in t.children)
+    return any(c.dep == "prep" and c.lower == "between" for t in (tok, tok.head) for c in kids(t))
 
 
 def carrier_roles(idx: ActorIndex, carrier: Token) -> list[str]:

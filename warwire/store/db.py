@@ -142,11 +142,20 @@ class Store:
 
     def has_article(self, article: Article, url: str | None = None) -> bool:
         """Whether this text at this URL (``url`` or ``article.url``) is stored: extracting it again is waste."""
-        key = (url if url is not None else article.url) or ""
-        # by the hash alone: DuckDB looks single-column indexes up, and a conjunction would scan the table
-        found = self._con.execute("SELECT url_key FROM articles WHERE content_hash = ?",
-                                  [rec.content_hash(article.text)]).fetchall()
-        return (key,) in found
+        return self.has_articles([(article, url)])[0]
+
+    def has_articles(self, items: Sequence[tuple[Article, str | None]]) -> list[bool]:
+        """:meth:`has_article` for each ``(article, url)``, in one query: a statement costs DuckDB about
+        as much as looking up sixteen hashes in it."""
+        if not items:
+            return []
+        keys = [((url if url is not None else article.url) or "", rec.content_hash(article.text))
+                for article, url in items]
+        hashes = sorted({h for _, h in keys})
+        # by the hash alone (a conjunction with the URL would make DuckDB scan more)
+        found = set(self._con.execute(f"SELECT url_key, content_hash FROM articles WHERE content_hash IN "
+                                      f"({', '.join('?' * len(hashes))})", hashes).fetchall())
+        return [key in found for key in keys]
 
     def add_result(self, result: Result, url: str | None = None, *, run: Run | None = None) -> AddStatus:
         """Store one article and everything extracted from it, in one transaction.

@@ -155,6 +155,9 @@ class MemoryStore:
     def has_article(self, article, url=None) -> bool:
         return self._key(article, url) in self.rows
 
+    def has_articles(self, items) -> list[bool]:
+        return [self.has_article(article, url) for article, url in items]
+
     @contextmanager
     def run(self, settings=None, components=None):
         self.runs.append(components)
