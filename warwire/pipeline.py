@@ -146,16 +146,7 @@ def _localise(doc, actors, places) -> None:
         near = by_sent.get(sent_start[m.start])
         if near:
             m.country = min(near, key=lambda p: abs(p.start - m.start)).entry.country
-    # One story, several countries ("gunmen in Honduras ... gunmen in Brazil"): each is its own actor.
-    countries: dict[str, set] = {}
-    for m in actors.mentions:
-        if m.generic and m.country:
-            countries.setdefault(m.key, set()).add(m.country)
-    for m in actors.mentions:  # (crowds are re-read as protesters or rioters by the event stage: kept whole)
-        if m.generic and m.generic not in ("protesters", "rioters", "civilians") and m.country and \
-                len(countries[m.key]) > 1:
-            m.key = f"{m.key}@{m.country}"
-            actors.keys.setdefault(m.key, m)
+    actors.split_by_country()
 
 
 def _main_country(places, actors) -> str | None:

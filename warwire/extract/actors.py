@@ -94,6 +94,29 @@ class ActorIndex:
             self.keys[m.key] = m
         return m.key
 
+    def split_by_country(self) -> None:
+        """One story, several countries ("gunmen in Honduras ... gunmen in Brazil"): a generic actor placed in
+        more than one country becomes one actor per country, and a pronoun that referred to it refers to the
+        nearest one before it. Civilians and crowds are kept whole: the event stage re-reads them."""
+        countries: dict[str, set[str]] = {}
+        for m in self.mentions:
+            if m.generic and m.country and m.kind not in (ActorKind.CIVILIANS, ActorKind.PROTESTERS):
+                countries.setdefault(m.key, set()).add(m.country)
+        split = {key for key, found in countries.items() if len(found) > 1}
+        if not split:
+            return
+        by_old: dict[str, list[AMention]] = {}
+        for m in sorted(self.mentions, key=lambda m: m.start):
+            if m.key in split and m.country:
+                by_old.setdefault(m.key, []).append(m)
+                m.key = f"{m.key}@{m.country}"
+                self.keys.setdefault(m.key, m)
+        for i, key in self.pronouns.items():
+            ms = by_old.get(key)
+            if ms:
+                before = [m for m in ms if m.start < i]
+                self.pronouns[i] = (before[-1] if before else ms[0]).key
+
     def actor_at(self, token: Token) -> str | None:
         """The actor a token refers to: its own mention, or a resolved pronoun."""
         m = self.tok.get(token.i)
