@@ -298,14 +298,15 @@ class Store:
             "WHERE article_id = ANY(?::BIGINT[])", [article_ids])}
         return assemble_rows(pks, events, links, actors, articles, places)
 
-    def _stream(self, sql: str, params: list) -> Iterator[EventRow]:
+    def _stream(self, sql: str, params: list, convert=row_from) -> Iterator:
+        """The rows of a query, each made a record by ``convert``, fetched in batches."""
         cur = self._con.cursor()  # its own cursor: the caller may query the store while iterating
         try:
             cur.execute(sql, params)
             names = [d[0] for d in cur.description]
             while batch := cur.fetchmany(FETCH_BATCH):
                 for values in batch:
-                    yield row_from(dict(zip(names, values)))
+                    yield convert(dict(zip(names, values)))
         finally:
             cur.close()
 
@@ -338,20 +339,9 @@ class Store:
         if limit is not None and limit <= BULK:
             keys = [r[0] for r in self._con.execute(*select_merged_keys(f, order, limit)).fetchall()]
             if keys:
-                yield from self._stream_merged(*select_merged_by_key(keys))
+                yield from self._stream(*select_merged_by_key(keys, order), convert=merged_row_from)
             return
-        yield from self._stream_merged(*select_merged(f, order, limit))
-
-    def _stream_merged(self, sql: str, params: list) -> Iterator[MergedRow]:
-        cur = self._con.cursor()
-        try:
-            cur.execute(sql, params)
-            names = [d[0] for d in cur.description]
-            while batch := cur.fetchmany(FETCH_BATCH):
-                for values in batch:
-                    yield merged_row_from(dict(zip(names, values)))
-        finally:
-            cur.close()
+        yield from self._stream(*select_merged(f, order, limit), convert=merged_row_from)
 
     def count_merged(self, filters: Filters | None = None) -> int:
         sql, params = count_merged(filters or Filters())

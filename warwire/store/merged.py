@@ -37,7 +37,7 @@ from ..types import ActorKind, Precision
 from .db import Run, Store
 from .query import EventRow
 from .schema import MERGED_ACTORS
-from .write import insert_columns
+from .write import insert
 
 log = logging.getLogger(__name__)
 
@@ -188,8 +188,8 @@ def _replace(store: Store, stored: list[_Stored], reopened: list[str], rules: Me
                         "WHERE id = ANY(?::VARCHAR[]))", [reopened])
             con.execute("DELETE FROM merged_event_reports WHERE merged_id = ANY(?::VARCHAR[])", [reopened])
             con.execute("DELETE FROM merged_events WHERE id = ANY(?::VARCHAR[])", [reopened])
-        insert_columns(con, "merged_events", MERGED_COLUMNS, rows)
-        insert_columns(con, "merged_event_reports", ("merged_id", "event_pk", "article_id", "merged_key"), links)
+        insert(con, "merged_events", MERGED_COLUMNS, rows)
+        insert(con, "merged_event_reports", ("merged_id", "event_pk", "article_id", "merged_key"), links)
         if keys:
             con.execute(f"INSERT INTO merged_actors {MERGED_ACTORS} AND r.merged_key >= ? ORDER BY 2, 1", [keys[0]])
     stats = RemergeStats(full, len(stored), len(reopened), len(rows), _total(store))

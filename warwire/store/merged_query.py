@@ -121,10 +121,11 @@ def select_merged_keys(f: Filters, order: str = "recent", limit: int | None = No
     return f"SELECT m.key FROM merged_events m WHERE {cond} ORDER BY {ORDERS[order]}{lim}", params
 
 
-def select_merged_by_key(keys: list[int]) -> tuple[str, list]:
-    """Step two: the merged events ``keys`` with their reports, in the order of ``keys``."""
+def select_merged_by_key(keys: list[int], order: str = "recent") -> tuple[str, list]:
+    """Step two: the merged events ``keys`` with their reports, in ``order`` (the order step one found them in:
+    it is total, ending on the unique id)."""
     return (_with_reports("SELECT m.* FROM merged_events m WHERE m.key IN (SELECT unnest(?::BIGINT[]))",
-                          "list_position(?::BIGINT[], m.key)"), [keys, keys])
+                          ORDERS[order]), [keys])
 
 
 def select_merged(f: Filters, order: str = "recent", limit: int | None = None) -> tuple[str, list]:
