@@ -113,11 +113,14 @@ class AcledCoder:
         return out
 
     def _in_cause(self, tok, start: int, own: set[int]) -> bool:
+        """Whether ``tok`` is a cause preposition or lies under one ("over an attack"), or lies under a cause
+        verb ("demanding compensation"), below the protest itself."""
+        lemma = facts(tok.doc).lemma
         for anc in [tok, *tok.ancestors]:
             if anc.i < start or anc.i in own:
                 return False  # the protest itself is under it: "rioted after ..." is not a cause of itself
-            lem = anc.lemma_.lower()
-            if anc.dep_ == "prep" and lem in self.cause_preps or anc.pos_ == "VERB" and lem in self.cause_verbs \
-                    and anc is not tok:
+            if anc.dep_ == "prep" and lemma[anc.i] in self.cause_preps:
+                return True
+            if anc is not tok and anc.pos_ == "VERB" and lemma[anc.i] in self.cause_verbs:
                 return True
         return False

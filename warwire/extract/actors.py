@@ -28,12 +28,15 @@ LOCATIVE_PREPS = frozenset({"in", "at", "near", "from", "to", "into", "outside",
 MOTION_VERBS = frozenset({"visit", "arrive", "reach", "travel", "fly", "leave", "enter", "return", "exit",
                           "flee", "cross", "capture", "seize", "occupy", "recapture", "liberate", "evacuate",
                           "tour", "land", "head", "move", "relocate", "deploy"})
-AREA_NOUNS = place_words()["area_nouns"]          # "the outskirts of X"
-TERRITORY_NOUNS = place_words()["territory_nouns"]  # "control of X", "the fall of X"
-MOVE_VERBS = place_words()["movement_verbs"]
-OBJECT_PLACE_VERBS = place_words()["captured_place_verbs"]  # "captured X": X is a place
-PEOPLE_TAKING_VERBS = place_words()["people_taking_verbs"]  # "captured Abu X": a person        # "travelling to X", "advanced into X"
-SETTLEMENT_NOUNS = place_words()["settlement_nouns"]  # "in Kisumu town": a place (kb/data/cues/place_words.yaml)
+# Word lists kept as data (kb/data/cues/place_words.yaml).
+_WORDS = place_words()
+AREA_NOUNS = _WORDS["area_nouns"]                   # "the outskirts of X"
+TERRITORY_NOUNS = _WORDS["territory_nouns"]         # "control of X", "the fall of X"
+MOVE_VERBS = _WORDS["movement_verbs"]               # "travelling to X", "advanced into X"
+OBJECT_PLACE_VERBS = _WORDS["captured_place_verbs"]  # "captured X": X is a place
+PEOPLE_TAKING_VERBS = _WORDS["people_taking_verbs"]  # "captured Abu X": a person
+SETTLEMENT_NOUNS = _WORDS["settlement_nouns"]       # "in Kisumu town": a place
+REGION_NOUNS = _WORDS["region_nouns"]               # "Avdiivka, Donetsk region"
 GROUP_NOUNS = frozenset({"group", "militia", "faction", "movement", "organization", "organisation", "coalition",
                          "alliance", "network", "outfit", "insurgency", "party", "brigade", "brigades",
                          "battalion", "front", "army", "force", "forces", "rebels", "regiment", "corps",
@@ -390,8 +393,7 @@ class ActorFinder:
             nxt = doc[ent.end + 1:min(ent.end + 1 + n, len(doc))]
             if len(nxt) == n and all(t.is_title for t in nxt) and self.is_place(nxt.text):
                 after = doc[nxt.end] if nxt.end < len(doc) else None
-                return after is None or after.is_punct or after.lower_ in ("region", "province", "oblast", "state",
-                                                                             "district", "governorate", "county")
+                return after is None or after.is_punct or after.lower_ in REGION_NOUNS
         return False
 
     @staticmethod
@@ -482,8 +484,8 @@ class ActorFinder:
 
 
 # Last words of a name, or words after it, that make it a place (kb/data/cues/place_words.yaml).
-PLACE_NOUNS = place_words()["actor_place_nouns"] | place_words()["place_heads"] - {"school", "university", "church",
-                                                                                   "mosque", "hospital", "prison"}
+# Institutions ("the X School") are named groups as often as places: left to the NER.
+PLACE_NOUNS = _WORDS["actor_place_nouns"] | (_WORDS["place_heads"] - _WORDS["institution_heads"])
 PLACE_OBJECT_LABELS = ("ORG", "GPE", "LOC", "FAC", "NORP")
 
 

@@ -57,6 +57,13 @@ class DocFacts:
         seq = self.lemma if attr == "lemma" else self.lower
         return [i for i, w in enumerate(seq) if w in words]
 
+    def end_after(self, end: int, following: int) -> int:
+        """Where the ``following`` sentences after the one ending at token ``end`` end."""
+        for _ in range(following):
+            if end < len(self.sent_end):
+                end = self.sent_end[end]
+        return end
+
     def sentence_lemmas(self, start: int) -> frozenset[str]:
         """The lower-cased lemmas of the sentence starting at token ``start``."""
         key = ("sentence_lemmas", start)

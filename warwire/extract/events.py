@@ -18,7 +18,7 @@ from ..types import (AcledCode, ActorKind, Aggregate, Article, Event, EventType,
 from . import timex
 from .acled import CODED_MODALITIES, AcledCoder
 from .subtype import features as subtype_features
-from .actors import AMention, ActorFinder, ActorIndex
+from .actors import ARMED_KINDS, AMention, ActorFinder, ActorIndex
 from .docfacts import DocFacts, facts, kids, sent_end, sent_start
 from .modality import Frame, ModalityReader
 from .places import PlaceIndex
@@ -31,8 +31,6 @@ WEAK = 0.5
 COOPERATIVE = frozenset({EventType.AGREE, EventType.CONCEDE, EventType.SUPPORT, EventType.AID,
                          EventType.COOPERATE})
 MATERIAL = frozenset({EventType.ASSAULT, EventType.PROTEST})
-ARMED_KINDS = frozenset({ActorKind.MILITIA, ActorKind.REBEL, ActorKind.TERRORIST, ActorKind.MILITARY,
-                         ActorKind.POLICE})
 VERBAL = frozenset({EventType.REQUEST, EventType.SUPPORT, EventType.CONSULT, EventType.COOPERATE, EventType.AGREE,
                     EventType.CONCEDE, EventType.AID})  # cues below this weight need an actor, a mode or a count to count as an event
 
@@ -80,6 +78,7 @@ class EventExtractor:
         self.unknown_perpetrator = frozenset(lex.acled.get("unidentified_perpetrator") or ())
         self.demand_modals, self.demand_speech = lex.frame("demand_modals"), lex.frame("demand_speech")
         self.measure_nouns = lex.frame("measure_nouns")
+        self.consequence_verbs = lex.frame("consequence_verbs")
         self.place_verbs = lex.frame("place_object_verbs")
         self.cue_words = frozenset(word for word, _ in lex.cues)
         self.demand_cue = Cue("must", "VERB", EventType.REQUEST, None, "none", ("diplomatic",), weight=0.8)
@@ -257,8 +256,9 @@ class EventExtractor:
             for c in tok.children:  # "was wounded in an attack by unidentified assailants"
                 if c.dep_ == "prep" and c.lower_ in ("in", "during"):
                     for n in c.children:
-                        if n.dep_ == "pobj" and self._cue(n) is not None:
-                            n_clash = self._cue(n).acled == "clash" or two_sides_between(actors, n)
+                        n_cue = self._cue(n) if n.dep_ == "pobj" else None
+                        if n_cue is not None:
+                            n_clash = n_cue.acled == "clash" or two_sides_between(actors, n)
                             n_src, n_tgt = noun_roles(actors, n, n_clash)
                             d.sources = [k for k in n_src if k not in d.targets]
                             if n_clash and d.sources:  # "shot dead during a clash between X and Y"
@@ -311,15 +311,14 @@ class EventExtractor:
                         return keys
         return []
 
-    @staticmethod
-    def _led_to_by(noun: Token, actors: ActorIndex) -> list[str]:
+    def _led_to_by(self, noun: Token, actors: ActorIndex) -> list[str]:
         """"soldiers conducted raids, leading to the arrest of 40 people": the subject of the action that
         led to it."""
         prep = noun.head
         if noun.dep_ != "pobj" or prep.lower_ not in ("to", "in"):
             return []
         verb = prep.head
-        if verb.lemma_.lower() not in ("lead", "result"):
+        if verb.lemma_.lower() not in self.consequence_verbs:
             return []
         return [k for k in (actors.actor_in(t) for t in subject_of(verb)) if k]
 
@@ -746,7 +745,7 @@ class EventExtractor:
         """The words ACLED's coding looks at: a protest's sentence and the two after it, where the report
         tells how it went; for other events the sentence and the next."""
         if d.type == EventType.PROTEST:
-            return self.coder.protest_lemmas(doc, sent.start, _following_end(doc, sent, 2), d.trig)
+            return self.coder.protest_lemmas(doc, sent.start, facts(doc).end_after(sent.end, 2), d.trig)
         return _lemmas_around(doc, sent)
 
     def _finish(self, d: Draft, doc: Doc, actors: ActorIndex, places: PlaceIndex, dates: "_DateContext",
@@ -780,10 +779,8 @@ class EventExtractor:
                 d.frame.modality == Modality.ASSERTED:
             acled = AcledCode("Violence against civilians", "Attack")
         if not src_ids and acled.sub_event_type in self.unknown_perpetrator:
-            tok = d.trig  # ACLED codes an unnamed perpetrator as an unidentified armed group of the country
-            src_ids = [actors.imply(AMention(tok.i, tok.i + 1, tok.idx, tok.idx + len(tok),
-                                             "generic:unidentified_armed_group", None, tok.text, ActorKind.MILITIA,
-                                             None, generic="unidentified_armed_group", descriptive=True))]
+            # ACLED codes an unnamed perpetrator as an unidentified armed group of the country
+            src_ids = [actors.imply(_trigger_mention(d, "unidentified_armed_group", ActorKind.MILITIA))]
         if not tgt_ids and acled.sub_event_type in self.civilian_victims:
             tgt_ids = self._victims_by_definition(d, actors)
         mode = d.mode.mode if d.mode and d.type == EventType.ASSAULT else (d.cue.mode if d.type == d.cue.type else None)
@@ -980,34 +977,26 @@ def _has_own_date(sent) -> bool:
     return any(t.ent_type_ == "DATE" for t in sent)
 
 
-def _following_end(doc: Doc, sent, following: int) -> int:
+def _lemmas_around(doc: Doc, sent) -> set[str]:
+    """Lemmas of ``sent`` and the sentence after it, where a report tells how it went on."""
     f = facts(doc)
-    end = sent.end
-    for _ in range(following):
-        if end < len(doc):
-            end = f.sent_end[end]
-    return end
-
-
-def _lemmas_around(doc: Doc, sent, following: int = 1) -> set[str]:
-    """Lemmas of ``sent`` and the ``following`` sentences after it, where a report tells how it went on."""
-    f = facts(doc)
-    end = sent.end
-    for _ in range(following):
-        if end < len(doc):
-            end = f.sent_end[end]
-    return set(f.lemma[sent.start:end])
+    return set(f.lemma[sent.start:f.end_after(sent.end, 1)])
 
 
 def _named_by_trigger(d: Draft, actors: ActorIndex, gid: str, kind: ActorKind) -> bool:
     """A generic actor the event implies without naming ("the protest" has protesters, a looting has
     civilian victims), its mention the trigger itself. False when the trigger already names an actor."""
-    tok = d.trig
-    if tok.i in actors.tok:
+    if d.trig.i in actors.tok:
         return False
-    actors.add(AMention(tok.i, tok.i + 1, tok.idx, tok.idx + len(tok), f"generic:{gid}", None, tok.text, kind, None,
-                        generic=gid, descriptive=True))
+    actors.add(_trigger_mention(d, gid, kind))
     return True
+
+
+def _trigger_mention(d: Draft, gid: str, kind: ActorKind) -> AMention:
+    """A mention of the generic actor ``gid`` on the event's trigger word."""
+    tok = d.trig
+    return AMention(tok.i, tok.i + 1, tok.idx, tok.idx + len(tok), f"generic:{gid}", None, tok.text, kind, None,
+                    generic=gid, descriptive=True)
 
 
 def _own_setting(tok: Token) -> bool:
@@ -1046,17 +1035,19 @@ def _clause(tok: Token) -> Token:
 NEIGHBOURHOOD_PREFIXES = place_words()["neighbourhood_prefixes"]
 
 
-def _feature_rank(m) -> int:
-    # A military base is where a strike on it happened; a hall, market or airport is coded to its town
-    # when the text names the town too (ACLED's location is a populated place).
-    order = {"base": 0, "village": 1, "town": 1, "city": 1, "district": 1, "facility": 1.5, "airport": 1.5,
-             "water": 1.5, "other": 1.5, "admin2": 2, "admin1": 3, "region": 3, "country": 4}
+# A military base is where a strike on it happened; a hall, market or airport is coded to its town when the
+# text names the town too (ACLED's location is a populated place).
+FEATURE_ORDER = {"base": 0, "village": 1, "town": 1, "city": 1, "district": 1, "facility": 1.5, "airport": 1.5,
+                 "water": 1.5, "other": 1.5, "admin2": 2, "admin1": 3, "region": 3, "country": 4}
+
+
+def _feature_rank(m) -> float:
     if m.text.split(" ", 1)[0].lower() in NEIGHBOURHOOD_PREFIXES or m.hint == "district" and m.entry is None:
         return 1.7  # "Colonia San Juan", "the Adil neighbourhood": a part of the town named with it
     if m.entry is None:  # unknown: a settlement when the text says so ("X village", "X (District, ...)")
         # "in X, Region" / "X (District, Province)": the named spot inside the area it is placed in
         return 0.9 if m.within is not None else 1 if m.hint else 1.6
-    return order.get(m.entry.feature, 2)
+    return FEATURE_ORDER.get(m.entry.feature, 2)
 
 
 def _max_q(a: Quantity | None, b: Quantity | None) -> Quantity | None:

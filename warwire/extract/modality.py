@@ -92,7 +92,7 @@ class ModalityReader:
                 tok = head
                 continue
             lemma = head.lemma_.lower()
-            if dep == "ccomp" and tok.i < head.i and not lemma in self.speech | self.claim | self.allege | self.deny:
+            if dep == "ccomp" and tok.i < head.i and lemma not in self.speech | self.claim | self.allege | self.deny:
                 break  # "they staged a sit-in; they also demanded ...": a clause before a demand is no demand
             if head.pos_ in ("VERB", "AUX", "NOUN") or head.pos_ == "ADJ" and head.lemma_.lower() in self.plan:
                 if self.negated(head) and head.pos_ != "NOUN":

@@ -30,7 +30,6 @@ _WORDS = place_words()
 SETTING_PREPS = _WORDS["setting_preps"]    # "clashes at Tall Battal": an unknown name is still a place
 NAME_PARTICLES = _WORDS["name_particles"]  # "Duque de Caxias"
 AREA_NOUNS = _WORDS["area_nouns"]          # "the outskirts of X"
-SETTLEMENT_NOUNS = _WORDS["settlement_nouns"]  # "the village of X"
 PLACE_HEADS = _WORDS["place_heads"]        # "the Bani Zaid Quarter": a place whoever knows it
 DIRECTIONS = _WORDS["directions"]          # "in northern Aleppo"
 PLACE_PREPS = _WORDS["place_preps"]        # where a place is expected
@@ -88,7 +87,7 @@ class PlaceIndex:
 
 class PlaceFinder:
     def __init__(self, gazetteer: Gazetteer, vocab, supplement_names: list[str],
-                 object_verbs: frozenset[str] = frozenset(), demonyms: frozenset[str] = frozenset()):
+                 object_verbs: frozenset[str], demonyms: frozenset[str]):
         self.gaz = gazetteer
         self.demonyms = demonyms  # "Iraqi", "Malian": nationalities, never a place name
         self.object_verbs = object_verbs  # "captured X", "entered X": verbs whose object is a place
@@ -318,9 +317,7 @@ class PlaceFinder:
         return out
 
     def _nationality(self, text: str) -> bool:
-        if self.demonyms:
-            return text.lower() in self.demonyms
-        return text.endswith(("i", "n", "ese", "ish"))  # no knowledge base: the usual demonym endings
+        return text.lower() in self.demonyms
 
     @staticmethod
     def _is_actor(span: SpacySpan, actors: ActorIndex) -> bool:
@@ -372,7 +369,7 @@ class PlaceFinder:
             if j < len(doc) and doc[j].text == ",":  # "Pisochyn, Kharkiv"
                 nxt = idx.tok.get(j + 1)
                 if nxt is not None and nxt.entry is not None and nxt.entry.feature in (
-                        "admin1", "admin2", "country", "region", "city", "town") and not _in_list(doc, j + 1, nxt):
+                        "admin1", "admin2", "country", "region", "city", "town") and not _in_list(doc, nxt):
                     m.within = nxt
                 continue
             if j >= len(doc) or doc[j].text != "(":
@@ -464,16 +461,11 @@ def _joiner(doc: Doc, j: int) -> bool:
         j + 1 < len(doc) and _capitalised(doc[j + 1])
 
 
-def _in_list(doc: Doc, start: int, m) -> bool:
+def _in_list(doc: Doc, m) -> bool:
     """"Kabul, Kandahar and Herat": a name followed by another list item is not the area of the one before."""
     end = m.end
     return end < len(doc) and (doc[end].lower_ in ("and", "or") or doc[end].text == "," and end + 1 < len(doc)
                                and doc[end + 1].lower_ in ("and", "or"))
-
-
-def _settlement_of(doc: Doc, prep: Token) -> bool:
-    """"the village of X": X is a place whatever the NER calls it (it reads unknown names as nationalities)."""
-    return prep.lower_ == "of" and prep.i > 0 and doc[prep.i - 1].lower_ in SETTLEMENT_NOUNS
 
 
 def _named_place(doc: Doc, prep: Token, span: SpacySpan, nationality: bool = True) -> bool:

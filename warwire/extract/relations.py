@@ -12,7 +12,8 @@ from .actors import AMention, ActorFinder, ActorIndex
 from .docfacts import facts
 
 PRODUCER = "warwire.relations.rules.v1"
-BACKED = ("backed", "supported", "sponsored", "funded")
+
+
 class RelationFinder:
     def __init__(self, kb: ActorKB, finder: ActorFinder, cues: dict):
         self.kb = kb
@@ -21,7 +22,8 @@ class RelationFinder:
         self.backing = {str(k).lower(): tie(v) for k, v in (cues.get("backing") or {}).items()}
         self.leader_nouns = frozenset(str(w).lower() for w in cues.get("leader_nouns") or ())
         self.member_nouns = {str(k).lower(): TieType(v) for k, v in (cues.get("member_nouns") or {}).items()}
-        self.cue_words = frozenset({*self.backing, *BACKED, *self.leader_nouns, *self.member_nouns})
+        self.backed = frozenset(str(w).lower() for w in cues.get("backed_by_participles") or ())
+        self.cue_words = frozenset({*self.backing, *self.backed, *self.leader_nouns, *self.member_nouns})
 
     def find(self, doc: Doc, actors: ActorIndex) -> list[Relation]:
         """Relations between actor keys (the pipeline swaps keys for actor ids)."""
@@ -37,7 +39,7 @@ class RelationFinder:
             low = tok.lower_
             if low in self.backing and tok.i >= 2 and doc[tok.i - 1].text in ("-", "–"):
                 yield from self._hyphen_backing(doc, tok, actors)
-            elif low in BACKED and tok.dep_ in ("acl", "amod", "ROOT", "relcl"):
+            elif low in self.backed and tok.dep_ in ("acl", "amod", "ROOT", "relcl"):
                 yield from self._backed_by(tok, actors)
             if low in self.leader_nouns and tok.pos_ == "NOUN":
                 yield from self._leader(doc, tok, actors)

@@ -26,25 +26,12 @@ MASKED_ENTS = frozenset({"GPE", "LOC", "FAC", "PERSON", "ORG", "NORP", "DATE", "
 KEEP_STOP = frozenset({"no", "not", "without", "after", "during", "between", "against", "by", "with"})
 
 
-def window(doc: Doc, sent: SpacySpan) -> SpacySpan:
-    """The trigger's sentence and the one after it, where notes give the victims and the toll."""
-    start, end = _window_bounds(doc, sent)
-    return doc[start:end]
-
-
-def _window_bounds(doc: Doc, sent: SpacySpan) -> tuple[int, int]:
-    end = sent.end
-    if end < len(doc):
-        end = facts(doc).sent_end[end]
-    return sent.start, end
-
-
 def features(doc: Doc, sent: SpacySpan, trigger_lemma: str, etype: str, rule: AcledCode, mode: str | None,
              modality: str, source_kinds: list[str], target_kinds: list[str], killed: bool) -> list[str]:
     """The bag of features the model reads: words of the window (entities masked), word pairs, the
     trigger, and the rules' structured reading of the event."""
-    start, end = _window_bounds(doc, sent)
-    words = [w for w in _token_words(doc)[start:end] if w is not None]
+    end = facts(doc).end_after(sent.end, 1)  # the sentence and the next, where notes give victims and toll
+    words = [w for w in _token_words(doc)[sent.start:end] if w is not None]
     feats = [f"w:{w}" for w in words]
     feats += [f"b:{a}_{b}" for a, b in zip(words, words[1:])]
     feats += [f"t:{trigger_lemma}", f"type:{etype}", f"rule:{label_of(rule)}", f"mode:{mode}",

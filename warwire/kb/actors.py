@@ -5,6 +5,7 @@ surface form. No spaCy here: the extract layer builds its matchers from ``surfac
 """
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from dataclasses import dataclass
@@ -190,3 +191,11 @@ def _state(item: dict, path: Path) -> tuple[StateInfo, list[ActorEntry]]:
                         ActorKind.POLICE, iso3, f"Police Forces of {acled}", tuple(pol.get("aliases") or ()),
                         (("part_of", iso3.lower()),))
     return info, [state, military, police]
+
+
+@functools.cache
+def generic_ids() -> frozenset[str]:
+    """The ids of the bundled generic actors ("civilians", "unidentified_armed_group"), from
+    ``kb/data/actors/generic.yaml``: actors that name a kind of people, not one group."""
+    data = read_yaml(DATA_DIR / "actors" / "generic.yaml") or {}
+    return frozenset(str(g["id"]) for g in data.get("generic") or ())

@@ -6,6 +6,7 @@ context is the extract layer's job.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import importlib.metadata as md
 import importlib.resources
@@ -250,9 +251,9 @@ def _supplement(path: Path, by_name) -> None:
             by_name[fold(str(n))].append(e)
 
 
+@functools.cache
 def place_words() -> dict[str, frozenset[str]]:
-    """The word lists of ``kb/data/cues/place_words.yaml`` (settlement nouns, setting prepositions, ...)."""
-    from ._files import DATA_DIR, read_yaml
-
+    """The word lists of ``kb/data/cues/place_words.yaml`` (settlement nouns, setting prepositions, ...),
+    read once."""
     data = read_yaml(DATA_DIR / "cues" / "place_words.yaml") or {}
     return {k: frozenset(str(w).lower() for w in v) for k, v in data.items()}

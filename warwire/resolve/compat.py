@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from enum import Enum
 
+from ..kb.actors import generic_ids
 from ..types import ActorKind, EventType, Modality, Precision
 from .report import ActorRef, PlaceRef, Report
 
@@ -78,9 +79,6 @@ FEATURE_RANK = {f: n for n, f in enumerate(
     ["facility", "airport", "base", "district", "village", "town", "city", "other", "admin2", "region",
      "water", "admin1", "country"])}
 STATE_KINDS = frozenset({ActorKind.STATE, ActorKind.GOVERNMENT, ActorKind.MILITARY, ActorKind.POLICE})
-# kb ids (before ":iso3") of the knowledge base's generic actors (kb/data/actors/generic.yaml).
-GENERIC_KB_IDS = frozenset({"unidentified_armed_group", "unidentified_gang", "communal_militia", "civilians", "protesters", "rioters", "police",
-                            "military", "government"})
 _ADMIN_WORDS = re.compile(r"\b(state|province|region|governorate|district|county|prefecture|department|oblast|"
                           r"city|town|village|the|of)\b")
 _GROUP_NOUNS = {"gang", "group", "militia", "cartel", "fighters", "rebels", "militants", "movement", "faction"}
@@ -272,7 +270,7 @@ def actor_keys(a: ActorRef) -> frozenset[str]:
     unit police in one place and soldiers in another, but never confuse two states.
     """
     base = (a.kb_id or "").split(":")[0]
-    if base in GENERIC_KB_IDS:
+    if base in generic_ids():  # kb ids of generic actors are "id:iso3"
         return frozenset()
     if a.kind in STATE_KINDS:
         return frozenset({f"state:{a.country}"}) if a.country else frozenset()
