@@ -73,6 +73,9 @@ def extract(ctx, input: str, published: str | None, fmt: str | None, actor_files
         extractor = Extractor(settings)
     except WarwireError as exc:
         _fail(exc)
+    from .ingest.engines import freeze_loaded
+
+    freeze_loaded()  # the extractor lives as long as this command: spare the collector walking it
     out = sys.stdout
     for result in extractor.extract_many(items):
         obj = result.to_dict()

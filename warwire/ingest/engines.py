@@ -33,7 +33,7 @@ Done = list[tuple[int, Result]]
 QUEUED_PER_WORKER = 1
 
 
-def _freeze_loaded() -> None:
+def freeze_loaded() -> None:
     """Exempt what is loaded so far (the pipeline, actor base and gazetteer: some 700,000 objects) from the
     garbage collector's full passes: each pass walks them all (a quarter of a second) and finds nothing to
     free, since they live as long as the extractor."""
@@ -60,7 +60,7 @@ class InProcessEngine:
             from ..pipeline import Extractor
 
             self._extractor = Extractor(self.settings)
-        _freeze_loaded()
+        freeze_loaded()
         return self
 
     def __exit__(self, *exc) -> None:
@@ -88,7 +88,7 @@ def _init_worker(settings: Settings, parent_pid: int) -> None:
         _WORKER_EXTRACTOR = Extractor(settings)
     except WarwireError as exc:
         _WORKER_EXTRACTOR = exc
-    _freeze_loaded()
+    freeze_loaded()
 
 
 def _exit_with_parent(parent_pid: int) -> None:
