@@ -30,7 +30,7 @@ from store_bench import QUERIES, fictional_result, synthesise, timed  # noqa: E4
 
 from warwire.resolve.merge import PRODUCER  # noqa: E402
 from warwire.store import Filters, Store  # noqa: E402
-from warwire.store.schema import MERGED_ACTORS  # noqa: E402
+from warwire.store.schema import FILL_MERGED_ACTORS  # noqa: E402
 
 
 def bench_remerge(path: Path, n_events: int, batch: int) -> None:
@@ -72,7 +72,7 @@ def synthesise_merged(store: Store) -> None:
         FROM events e WHERE e.article_id % 2 = 1 ORDER BY e.date_start""")
     con.execute(f"INSERT INTO merged_event_reports SELECT {mid}, e.pk, e.article_id, m.key FROM events e "
                 f"JOIN merged_events m ON m.id = {mid}")
-    con.execute(f"INSERT INTO merged_actors {MERGED_ACTORS} ORDER BY 2, 1")
+    con.execute(FILL_MERGED_ACTORS.format(keys="TRUE"))
     con.execute("CHECKPOINT")
 
 

@@ -136,16 +136,17 @@ def noun_roles(idx: ActorIndex, noun: Token, clash: bool = False) -> tuple[list[
 
 def two_sides_between(idx: ActorIndex, tok: Token) -> bool:
     """"between X and Y" on the trigger or its verb names two actors: both sides of a fight."""
-    for t in (tok, tok.head):
-        for c in kids(t):
-            if c.dep == "prep" and c.lower == "between":
-                if len(_keys(idx, [g for g in tok.doc[c.i].children if g.dep_ == "pobj"])) >= 2:
-                    return True
-    return False
+    return any(len(_keys(idx, [g for g in tok.doc[c.i].children if g.dep_ == "pobj"])) >= 2
+               for c in _between_preps(tok))
 
 
 def _between(tok: Token) -> bool:
-    return any(c.dep == "prep" and c.lower == "between" for t in (tok, tok.head) for c in kids(t))
+    return bool(_between_preps(tok))
+
+
+def _between_preps(tok: Token) -> list:
+    """The "between" phrases on the trigger or on its head."""
+    return [c for t in (tok, tok.head) for c in kids(t) if c.dep == "prep" and c.lower == "between"]
 
 
 def carrier_roles(idx: ActorIndex, carrier: Token) -> list[str]:

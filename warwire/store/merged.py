@@ -36,8 +36,8 @@ from ..resolve.report import ActorRef, PlaceRef, Report, report_from_result, url
 from ..types import ActorKind, Precision
 from .db import Run, Store
 from .query import EventRow
-from .schema import MERGED_ACTORS
-from .write import insert
+from .schema import FILL_MERGED_ACTORS
+from .write import insert, next_ids
 
 log = logging.getLogger(__name__)
 
@@ -174,8 +174,7 @@ def _replace(store: Store, stored: list[_Stored], reopened: list[str], rules: Me
     con = store._con
     merged = [(m, c) for c in components for m in c.events]
     # keys come from a sequence, so they only grow: every merged event written here has a key >= keys[0]
-    keys = [r[0] for r in con.execute("SELECT nextval('merged_keys') FROM range(?) ORDER BY 1",
-                                      [len(merged)]).fetchall()]
+    keys = next_ids(con, {"merged_keys": len(merged)})["merged_keys"]
     rows = [_row(m, c, key, by_key, run) for (m, c), key in zip(merged, keys)]
     links = [(m.id, by_key[k].event_pk, by_key[k].article_id, key) for (m, _), key in zip(merged, keys)
              for k in m.reports]
@@ -191,7 +190,7 @@ def _replace(store: Store, stored: list[_Stored], reopened: list[str], rules: Me
         insert(con, "merged_events", MERGED_COLUMNS, rows)
         insert(con, "merged_event_reports", ("merged_id", "event_pk", "article_id", "merged_key"), links)
         if keys:
-            con.execute(f"INSERT INTO merged_actors {MERGED_ACTORS} AND r.merged_key >= ? ORDER BY 2, 1", [keys[0]])
+            con.execute(FILL_MERGED_ACTORS.format(keys="r.merged_key >= ?"), [keys[0]])
     stats = RemergeStats(full, len(stored), len(reopened), len(rows), _total(store))
     log.info("%s: remerge %s", store.path, stats)
     return stats

@@ -20,7 +20,7 @@ Design notes (why the tables look the way they do):
 * Merged events also have a store-wide integer ``key`` (``merged_event_reports.merged_key`` repeats it):
   a page of merged events is read by key, which scans far less than their VARCHAR ids. ``merged_actors``
   lists, once per merged event, the keys of the actors any of its reports names as a source or target
-  (what ``MERGED_ACTORS`` selects), so ``--actor`` on merged events reads one narrow integer table instead
+  (what ``FILL_MERGED_ACTORS`` writes), so ``--actor`` on merged events reads one narrow integer table instead
   of going from the actors' events to their reports to their merged events. Aliases and members are
   resolved to actor keys at query time: the table holds only what the reports say, so it changes only with
   ``merged_event_reports`` (store/merged.py writes both in one transaction).
@@ -277,9 +277,10 @@ _V2 = (
     "CREATE INDEX merged_reports_event ON merged_event_reports (event_pk)",
 )
 
-# The merged_actors rows of every merged event (store/merged.py adds a condition on r.merged_key).
-MERGED_ACTORS = ("SELECT DISTINCT r.merged_key, ea.actor_key FROM merged_event_reports r "
-                 "JOIN event_actors ea ON ea.event_pk = r.event_pk WHERE ea.actor_key IS NOT NULL")
+# Fills merged_actors for the merged events whose key passes ``{keys}`` (a condition on r.merged_key, or TRUE).
+FILL_MERGED_ACTORS = ("INSERT INTO merged_actors SELECT DISTINCT r.merged_key, ea.actor_key FROM merged_event_reports r "
+                      "JOIN event_actors ea ON ea.event_pk = r.event_pk WHERE ea.actor_key IS NOT NULL AND {keys} "
+                      "ORDER BY 2, 1")
 
 # Keys and merged_actors are filled for the merged events already stored, so a migrated store answers
 # --actor without a remerge.
@@ -293,7 +294,7 @@ _V3 = (
     """CREATE TABLE merged_actors (
         merged_key BIGINT NOT NULL,
         actor_key BIGINT NOT NULL)""",
-    f"INSERT INTO merged_actors {MERGED_ACTORS} ORDER BY 2, 1",
+    FILL_MERGED_ACTORS.format(keys="TRUE"),
 )
 
 MIGRATIONS: tuple[Migration, ...] = (
