@@ -389,12 +389,11 @@ class ActorFinder:
         doc = ent.doc
         if ent.end + 1 >= len(doc) or doc[ent.end].text != ",":
             return False
-        for n in (3, 2, 1):
-            nxt = doc[ent.end + 1:min(ent.end + 1 + n, len(doc))]
-            if len(nxt) == n and all(t.is_title for t in nxt) and self.is_place(nxt.text):
-                after = doc[nxt.end] if nxt.end < len(doc) else None
-                return after is None or after.is_punct or after.lower_ in REGION_NOUNS
-        return False
+        region = name_after(doc, ent.end, self.is_place)
+        if region is None:
+            return False
+        after = doc[region.end] if region.end < len(doc) else None
+        return after is None or after.is_punct or after.lower_ in REGION_NOUNS
 
     @staticmethod
     def _add_person(idx: ActorIndex, ent: SpacySpan, persons: dict[str, str]) -> None:
@@ -487,6 +486,16 @@ class ActorFinder:
 # Institutions ("the X School") are named groups as often as places: left to the NER.
 PLACE_NOUNS = _WORDS["actor_place_nouns"] | (_WORDS["place_heads"] - _WORDS["institution_heads"])
 PLACE_OBJECT_LABELS = ("ORG", "GPE", "LOC", "FAC", "NORP")
+
+
+def name_after(doc: Doc, i: int, accept) -> SpacySpan | None:
+    """The longest run of up to three capitalised words right after token ``i`` whose text ``accept`` takes
+    ("Avdiivka, Donetsk Oblast": after the comma)."""
+    for n in (3, 2, 1):
+        nxt = doc[i + 1:min(i + 1 + n, len(doc))]
+        if len(nxt) == n and all(t.is_title for t in nxt) and accept(nxt.text):
+            return nxt
+    return None
 
 
 def _dateline(span: SpacySpan) -> bool:

@@ -13,7 +13,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from ..kb.gazetteer import Gazetteer, PlaceEntry, fold, place_words
 from ..types import ActorKind, Place, Span
-from .actors import ActorIndex, _trim
+from .actors import ActorIndex, _trim, name_after
 from .docfacts import facts
 
 PRODUCER = "warwire.places.gazetteer.v1"
@@ -243,6 +243,9 @@ class PlaceFinder:
                     out.append(SpacySpan(doc, start, head.i + 1, label="PLACE"))
         return out
 
+    def _is_region(self, name: str) -> bool:
+        return any(e.feature in ("admin1", "country", "region") for e in self.gaz.lookup(name))
+
     def _before_region(self, doc: Doc) -> list[SpacySpan]:
         """Analysts' "Town, Region": a capitalised name before a comma and a known first-level region
         or country is a place even when no gazetteer knows it ("shelled Pisochyn, Kharkiv")."""
@@ -250,13 +253,7 @@ class PlaceFinder:
         for tok in (doc[i] for i in facts(doc).where({","})):
             if tok.i == 0 or tok.i + 1 >= len(doc) or not doc[tok.i - 1].is_title:
                 continue
-            region = None
-            for n in (3, 2, 1):
-                nxt = doc[tok.i + 1:min(tok.i + 1 + n, len(doc))]
-                if len(nxt) == n and all(t.is_title for t in nxt) and \
-                        any(e.feature in ("admin1", "country", "region") for e in self.gaz.lookup(nxt.text)):
-                    region = nxt
-                    break
+            region = name_after(doc, tok.i, self._is_region)
             if region is None:
                 continue
             end, start = tok.i, tok.i
