@@ -107,7 +107,7 @@ class PlaceFinder:
             hint = None
             end = span.end
             name = span.text
-            if end < len(doc) and doc[end].lower_ in ADMIN_SUFFIX:
+            if end < len(doc) and doc[end].lower_ in ADMIN_SUFFIX and not _describes(doc, span.start, end):
                 hint = ADMIN_SUFFIX[doc[end].lower_]
             elif len(span) > 1 and span[-1].lower_ in ADMIN_SUFFIX and not self.gaz.lookup(name):
                 hint = ADMIN_SUFFIX[span[-1].lower_]
@@ -465,6 +465,13 @@ def _in_list(doc: Doc, m) -> bool:
                                and doc[end + 1].lower_ in ("and", "or"))
 
 
+def _describes(doc: Doc, start: int, noun: int) -> bool:
+    """"the Basque city of X", "the Shi'ite district of X": a people's name between "the" and "<noun> of"
+    describes the place named after "of" ("the Bagh Bala area of Kabul", "X village of Y township" name X)."""
+    return noun + 1 < len(doc) and doc[noun + 1].lower_ == "of" and start > 0 and doc[start - 1].lower_ == "the" \
+        and all(t.ent_type_ == "NORP" for t in doc[start:noun])
+
+
 def _named_place(doc: Doc, prep: Token, span: SpacySpan, nationality: bool = True) -> bool:
     """An unknown name is still a place where the text says so: "the village of X", "in X (Province)",
     "X district", "in the Bani Zaid Quarter"."""
@@ -476,6 +483,8 @@ def _named_place(doc: Doc, prep: Token, span: SpacySpan, nationality: bool = Tru
                                           "municipality", "province", "region", "department", "county"):
         return True
     if after is not None and (after.lower_ in ADMIN_SUFFIX and after.lower_ not in ("state",)):
+        if _describes(doc, span.start, after.i):
+            return False  # "in the Basque city of X", "the Shi'ite district of X": the place is X
         return prep.lower_ in ("in", "near", "at", "of", "outside", "around")
     if prep.lower_ in SETTING_PREPS and all(t.pos_ == "PROPN" for t in span) and \
             not any(t.ent_type_ in ("DATE", "TIME", "LANGUAGE", "MONEY") or t.ent_type_ == "NORP" and nationality
