@@ -345,6 +345,8 @@ class PlaceFinder:
                                                        doc[j].lower_ in NAME_PARTICLES or
                                                        doc[j].lower_ in PART_WORDS) and doc[j].is_alpha | doc[j].is_digit:
                 j += 1
+            while j > dash + 1 and doc[j - 1].lower_ in NAME_PARTICLES:
+                j -= 1  # a name does not end on "de" or "on": "Chisinau - Buiucani on four charges"
             if j == dash + 1:
                 continue
             tail = {id(x) for x in (idx.tok.get(k) for k in range(dash, j)) if x is not None and x is not m}

@@ -1,6 +1,7 @@
 """Reading the bundled and user data files."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -11,7 +12,18 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
 # libyaml's loader when PyYAML was built with it (the wheels are): ten times faster on the big files.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):
+    """YAML 1.2 booleans: only true and false. Under YAML 1.1's rules a word list holding the preposition
+    "on" (or "no", "yes", "off") would hold a boolean instead of the word."""
+
+
+_BOOL = "tag:yaml.org,2002:bool"
+_Loader.yaml_implicit_resolvers = {first: [(tag, rx) for tag, rx in resolvers if tag != _BOOL]
+                                   for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()}
+_Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
 def read_yaml(path: Path):
