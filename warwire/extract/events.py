@@ -588,7 +588,8 @@ class EventExtractor:
             prev = next((o for o in reversed(out) if o.type == EventType.ASSAULT and
                          o.frame.modality == d.frame.modality and o.aggregate is None), None)
             lemma = d.trig.lemma_.lower()
-            casualty = lemma in self.death_verbs | self.injury_verbs or lemma in self.death_nouns
+            casualty = lemma in self.death_verbs | self.injury_verbs or lemma in self.death_nouns or \
+                self._told_again(d)  # "The airstrikes injured four civilians": what they did, told after
             if (prev is not None and d.type == EventType.ASSAULT and casualty and not d.sources and
                     d.aggregate is None and sent_start(d.trig) != sent_start(prev.trig) and
                     not _has_own_date(d.trig.sent)):
@@ -723,6 +724,11 @@ class EventExtractor:
     def _armed(keys: list[str], actors: ActorIndex) -> bool:
         kinds = {m.key: m.kind for m in actors.mentions}
         return any(kinds.get(k) in ARMED_KINDS or kinds.get(k) == ActorKind.STATE for k in keys)
+
+    def _told_again(self, d: Draft) -> bool:
+        """"the attack", "the strikes": a noun trigger with an anaphoric determiner names an event told before."""
+        t = d.trig
+        return t.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in self.anaphoric for c in t.children)
 
     def _drop_repeats(self, drafts: list[Draft]) -> list[Draft]:
         """"the attack", "the strike" told again after the event: not a new event."""

@@ -123,8 +123,10 @@ def noun_roles(idx: ActorIndex, noun: Token, clash: bool = False) -> tuple[list[
                     targets += [k for k in keys if k not in targets]
                 else:
                     sources += [k for k in keys if k not in sources]
-    if not sources:
-        sources = [k for k in device_agents(idx, noun) if k not in targets]
+    if not sources:  # "a bomb planted by X exploded", "the explosion of a mine planted by X"
+        devices = [noun, *(g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"
+                           for g in c.children if g.dep_ == "pobj")]
+        sources = list(dict.fromkeys(k for t in devices for k in device_agents(idx, t) if k not in targets))
     if clash and not sources and not targets and noun.head.pos_ == "VERB":
         for c in noun.head.children:  # "fighting broke out between X and Y"
             if c.dep_ == "prep" and c.lower_ == "between":
