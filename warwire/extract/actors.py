@@ -304,6 +304,17 @@ class ActorFinder:
         j = span.end
         if j < len(doc) and doc[j].lower_ in ("'s", "’s"):
             j += 1
+        shared = j
+        while shared + 1 < len(doc) and doc[shared].lower_ in ("and", "or", ",") and self.demonym(doc[shared + 1]):
+            shared += 2  # "Ukrainian and Russian forces": the role after the last nationality is each one's
+        if shared != j:
+            role = next((r for n in range(min(self.with_state_max, len(doc) - shared), 0, -1)
+                         if (r := self.with_state.get(tuple(t.lower for t in doc[shared:shared + n])))), None)
+            entry = self.kb.state_role(iso3, role) if role else None
+            if entry is not None:
+                idx.add(AMention(span.start, span.end, span.start_char, span.end_char, entry.id, entry, span.text,
+                                 entry.kind, entry.country))
+                return True
         for skip in (0, 1):  # allow one adjective between: "Iraqi senior officials"
             k = j + skip
             if skip and (k > len(doc) or doc[j].pos_ != "ADJ"):

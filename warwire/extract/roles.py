@@ -30,9 +30,12 @@ def _keys(idx: ActorIndex, toks: list[Token]) -> list[str]:
     out = []
     for t in toks:
         for c in _with_conjuncts(t):
-            k = idx.actor_in(c)
-            if k and k not in out:
-                out.append(k)
+            # "Ukrainian and Russian forces": each coordinated nationality names its own actor, in text order
+            shared = [idx.actor_at(g) for g in c.children if g.dep_ in ("amod", "compound", "nmod") and
+                      any(x.dep_ == "conj" for x in g.children)]
+            for k in [*shared, idx.actor_in(c)]:
+                if k and k not in out:
+                    out.append(k)
     return out
 
 
