@@ -51,6 +51,8 @@ class AcledCoder:
         if etype == EventType.ASSAULT and mode_hint in ("protest_intervention", "excessive_force") and \
                 any(k == ActorKind.PROTESTERS for k in tgt):
             return mode_hint  # tear gas on demonstrators: the authorities' answer to a protest
+        if "disrupted" in hints:  # "intercepted two missiles": the weapon named is the one that was stopped
+            return "disrupted"
         if remote:  # the most specific means: a suicide bomber's blast is a suicide bomb, not an IED
             return min(remote, key=lambda h: self.rank.get(h, 99))
         for special in ("abduct", "sexual", "overtake", "regain", "transfer", "looting", "mob", "violent_demo",

@@ -213,6 +213,9 @@ class EventExtractor:
                 d.targets = [k for k in _from_targets(actors, tok) if k not in d.sources]
             if not d.targets and tok.lemma_.lower() in self.harm_verbs:
                 d.targets = self._unnamed_victims(tok, actors)
+            if not d.targets and d.cue.acled == "disrupted" and d.type == EventType.ASSAULT:
+                d.targets = [k for obj in tok.children if obj.dep_ in ("dobj", "nsubjpass")
+                             for k in self._weapon_owner(obj, actors) if k not in d.sources]
         else:
             d.sources, d.targets = noun_roles(actors, tok, clash)
             if not d.sources:
@@ -333,6 +336,19 @@ class EventExtractor:
                         actors.add(AMention(c.i, c.i + 1, c.idx, c.idx + len(c), entry.id, entry, c.text,
                                             entry.kind, entry.country))
                         return [entry.id]
+        return []
+
+    def _weapon_owner(self, weapon: Token, actors: ActorIndex) -> list[str]:
+        """"shot down a Russian Kh-101 missile": the military whose weapon was stopped."""
+        for t in weapon.subtree:
+            if t.i >= weapon.i:
+                break
+            iso3 = self.finder.demonym(t) if t.dep_ in ("amod", "compound", "nmod") else None
+            entry = iso3 and (self.kb.state_role(iso3, "military") or self.kb.state(iso3))
+            if entry:
+                actors.add(AMention(t.i, t.i + 1, t.idx, t.idx + len(t), entry.id, entry, t.text, entry.kind,
+                                    entry.country))
+                return [entry.id]
         return []
 
     def _unnamed_victims(self, verb: Token, actors: ActorIndex) -> list[str]:

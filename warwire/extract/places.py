@@ -33,6 +33,7 @@ AREA_NOUNS = _WORDS["area_nouns"]          # "the outskirts of X"
 PLACE_HEADS = _WORDS["place_heads"]        # "the Bani Zaid Quarter": a place whoever knows it
 DIRECTIONS = _WORDS["directions"]          # "in northern Aleppo"
 PLACE_PREPS = _WORDS["place_preps"]        # where a place is expected
+NORP_PLACE_PREPS = _WORDS["norp_place_preps"]  # where a name the NER calls a nationality may be a place
 PLACE_PREPS_OR_COMMA = PLACE_PREPS | {","}   # a comma continues a list of places ("Ghazni, Paktia")
 TERRITORY_NOUNS = _WORDS["territory_nouns"]  # "control of X"
 MOVE_VERBS = _WORDS["movement_verbs"]      # "travelling to X"
@@ -304,8 +305,7 @@ class PlaceFinder:
             for end in range(j, i, -1):  # longest known name first
                 span = SpacySpan(doc, i, end, label="GPE")
                 norp = any(x.ent_type_ == "NORP" for x in span)
-                if norp and not (t.lower_ in ("of", "in", "near", "at", "to", "into", "towards", "toward") and
-                                 not self._nationality(span.text)):
+                if norp and not (t.lower_ in NORP_PLACE_PREPS and not self._nationality(span.text)):
                     break  # "Iraqi", "Syrian" are nationalities; "the city of Samarra" is not
                 if _plausible(span) and (self.gaz.lookup(span.text) or
                                          end == j and _named_place(doc, t, span, self._nationality(span.text))):
