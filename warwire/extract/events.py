@@ -76,6 +76,7 @@ class EventExtractor:
         self.one_sided = frozenset(lex.acled.get("one_sided_clash") or ())
         self.civilian_victims = frozenset(lex.acled.get("civilian_victims") or ())
         self.unknown_perpetrator = frozenset(lex.acled.get("unidentified_perpetrator") or ())
+        self.note_labels = {str(k).lower(): str(v) for k, v in (lex.acled.get("note_labels") or {}).items()}
         self.demand_modals, self.demand_speech = lex.frame("demand_modals"), lex.frame("demand_speech")
         self.measure_nouns = lex.frame("measure_nouns")
         self.consequence_verbs = lex.frame("consequence_verbs")
@@ -102,10 +103,11 @@ class EventExtractor:
         events = []
         dates = _DateContext(article.published, sent_order={st.start: i for i, st in enumerate(doc.sents)},
                              ents=[e for e in doc.ents if e.label_ in ("DATE", "TIME")])
+        label, labelled = self._note_label(doc, drafts)
         for d in sorted(drafts, key=lambda d: d.trig.i):
             if d.trig.idx < body_start:
                 continue
-            if self._accidental(d, actors):
+            if d is not labelled and self._accidental(d, actors):
                 continue  # "a gas tank exploded, killing four": a disaster, not an attack
             if d.frame.modality == Modality.NEGATED and d.type in COOPERATIVE:
                 # "will not accept refugees", "did not agree": refusing is a REJECT that happened
@@ -114,7 +116,7 @@ class EventExtractor:
                 continue  # "does not seek escalation": a stance, not an event
             if d.frame.modality == Modality.HYPOTHETICAL and not (d.sources and d.targets):
                 continue  # a fear or a condition with nobody on one side says too little to code
-            ev = self._finish(d, doc, actors, places, dates, len(events) + 1)
+            ev = self._finish(d, doc, actors, places, dates, len(events) + 1, label if d is labelled else None)
             if ev is not None:
                 events.append(ev)
         return events
@@ -741,6 +743,22 @@ class EventExtractor:
         kinds = {m.key: m.kind for m in actors.mentions}
         return any(kinds.get(k) in ARMED_KINDS or kinds.get(k) == ActorKind.STATE for k in keys)
 
+    def _note_label(self, doc: Doc, drafts: list[Draft]) -> tuple[AcledCode | None, Draft | None]:
+        """A note opening with ACLED's tag of its event ("Displacement: On 3 May, ..."): the tag's coding and
+        the event it codes, the first one told in the note's first sentence."""
+        f = facts(doc)
+        colon = next((i for i in range(min(len(doc), 6)) if f.lower[i] == ":"), None)
+        if colon is None:
+            return None, None
+        hint = self.note_labels.get(doc[:colon].text.strip().lower())
+        code = self.coder.hints.get(hint) if hint else None
+        if code is None:
+            return None, None
+        first_end = f.sent_end[colon + 1] if colon + 1 < len(doc) else len(doc)
+        told = sorted((d for d in drafts if d.trig.i < first_end and d.frame.modality in CODED_MODALITIES),
+                      key=lambda d: (d.trig.i < colon, d.trig.i))  # the tag word itself last: the text tells more
+        return AcledCode(*code), (told[0] if told else None)
+
     def _told_again(self, d: Draft) -> bool:
         """"the attack", "the strikes": a noun trigger with an anaphoric determiner names an event told before."""
         t = d.trig
@@ -771,7 +789,7 @@ class EventExtractor:
         return _lemmas_around(doc, sent)
 
     def _finish(self, d: Draft, doc: Doc, actors: ActorIndex, places: PlaceIndex, dates: "_DateContext",
-                n: int) -> Event | None:
+                n: int, label: AcledCode | None = None) -> Event | None:
         sent = d.trig.sent
         date = self._date(d, doc, dates, sent)
         place = self._place(d, places, sent)
@@ -793,6 +811,8 @@ class EventExtractor:
                 d.frame.modality.value, [kinds.get(s, ActorKind.UNKNOWN).value for s in d.sources],
                 [kinds.get(t, ActorKind.UNKNOWN).value for t in d.targets],
                 bool(d.fatalities and (d.fatalities.min or 0) > 0)))
+        if label is not None and d.frame.modality in CODED_MODALITIES:
+            acled = label  # the analyst's own tag of the note's event
         if d.type == EventType.PROTEST and acled.sub_event_type in ("Peaceful protest", None):
             tgt_ids = []  # a demonstration in front of the police station is not against the police
         if acled.event_type == "Riots" and (d.type == EventType.PROTEST or not self._armed(d.sources, actors)):
@@ -813,7 +833,7 @@ class EventExtractor:
         depth = min(_distance(d.trig, sent.root), 4)
         conf = 0.45 + 0.2 * min(d.cue.weight, 1.0) + 0.1 * bool(src_ids) + 0.05 * bool(tgt_ids) + \
             0.05 * bool(d.mode) + 0.05 * bool(d.fatalities) + 0.04 * (d.type in MATERIAL) - 0.02 * depth - \
-            0.12 * min(order, 4)
+            0.12 * min(order, 4) + 0.15 * (label is not None)
         trig = d.trig
         return Event(
             id=f"E{n}", type=d.type, mode=mode, contexts=d.cue.contexts, acled=acled,
