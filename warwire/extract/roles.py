@@ -73,6 +73,10 @@ def verb_roles(idx: ActorIndex, verb: Token, clash: bool = False) -> tuple[list[
         subj = subject_of(verb)
         sources = _keys(idx, subj) or [k for t in subj for k in device_agents(idx, t)]
         targets = _keys(idx, [c for c in verb.children if c.dep_ in ("dobj", "dative", "obj")])
+        if not targets:  # "shot and killed three members of X": the object the verbs share hangs on the last
+            targets = _keys(idx, [o for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB" and
+                                  not any(x.dep_ in ("nsubj", "nsubjpass") for x in c.children)
+                                  for o in c.children if o.dep_ in ("dobj", "obj")])
     # "exchanged fire with X", "opened fire on X": the prepositions hang on the object that is no actor
     held = [g for c in verb.children if c.dep_ == "dobj" and idx.actor_in(c) is None for g in c.children]
     for prep in [*verb.children, *held]:
