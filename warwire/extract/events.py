@@ -76,6 +76,7 @@ class EventExtractor:
         self.one_sided = frozenset(lex.acled.get("one_sided_clash") or ())
         self.civilian_victims = frozenset(lex.acled.get("civilian_victims") or ())
         self.unknown_perpetrator = frozenset(lex.acled.get("unidentified_perpetrator") or ())
+        self.evidenced = frozenset(lex.acled.get("rules_over_model") or ())
         self.note_labels = {str(k).lower(): str(v) for k, v in (lex.acled.get("note_labels") or {}).items()}
         self.demand_modals, self.demand_speech = lex.frame("demand_modals"), lex.frame("demand_speech")
         self.measure_nouns = lex.frame("measure_nouns")
@@ -806,11 +807,14 @@ class EventExtractor:
                                 self._acled_lemmas(d, doc, sent),
                                 d.mode.mode if d.mode else None)
         if self.subtype is not None and d.frame.modality in CODED_MODALITIES:
+            rule = acled
             acled = self.subtype.refine(acled, subtype_features(
                 doc, sent, d.trig.lemma_.lower(), d.type.value, acled, d.mode.mode if d.mode else None,
                 d.frame.modality.value, [kinds.get(s, ActorKind.UNKNOWN).value for s in d.sources],
                 [kinds.get(t, ActorKind.UNKNOWN).value for t in d.targets],
                 bool(d.fatalities and (d.fatalities.min or 0) > 0)))
+            if rule.sub_event_type in self.evidenced and acled.event_type is not None:
+                acled = rule  # the codebook's own words decided it (stones thrown, tear gas): the model does not overrule
         if label is not None and d.frame.modality in CODED_MODALITIES:
             acled = label  # the analyst's own tag of the note's event
         if d.type == EventType.PROTEST and acled.sub_event_type in ("Peaceful protest", None):
