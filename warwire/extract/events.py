@@ -683,18 +683,20 @@ class EventExtractor:
             return False
         return bool(lemmas & self.lex.frame("non_political_causes"))
 
-    @staticmethod
-    def _crowd_as(d: Draft, actors: ActorIndex, gid: str, src_ids: list[str]) -> list[str]:
+    def _crowd_as(self, d: Draft, actors: ActorIndex, gid: str, src_ids: list[str]) -> list[str]:
         """A crowd that turned violent is coded as rioters (ACLED): re-read its civilian or protester
-        mention, or name the rioters by the trigger when the text gives no subject."""
+        mentions (not those of its victims: "a man was beaten by residents"), or name the rioters by the
+        trigger when the text gives no subject."""
         key = f"generic:{gid}"
         kind = ActorKind.PROTESTERS
         first = actors.keys.get(src_ids[0]) if src_ids else None
         if first is not None and first.generic in ("civilians", "protesters"):
-            for m in actors.mentions:
-                if m.key == first.key:
-                    m.key, m.generic, m.kind, m.entry = key, gid, kind, None
-            actors.keys[key] = first
+            # the crowd's first mention (one not of its victims) becomes the rioters; other civilians stay
+            victims = {t.i for v in self._own_victims(d.trig) for t in v.subtree}
+            crowd = next((m for m in actors.mentions if m.key == first.key and m.start not in victims), None)
+            if crowd is not None:
+                crowd.key, crowd.generic, crowd.kind, crowd.entry = key, gid, kind, None
+                actors.keys[key] = crowd
             return [key] + src_ids[1:]
         if first is None and _named_by_trigger(d, actors, gid, kind):
             return [key]
@@ -821,6 +823,7 @@ class EventExtractor:
             tgt_ids = []  # a demonstration in front of the police station is not against the police
         if acled.event_type == "Riots" and (d.type == EventType.PROTEST or not self._armed(d.sources, actors)):
             src_ids = self._crowd_as(d, actors, "rioters", src_ids)
+            tgt_ids = [t for t in dict.fromkeys(d.targets) if t not in src_ids]  # "a man beaten by residents"
         if self.subtype is None and d.type == EventType.ASSAULT and acled.event_type is None and d.fatalities and \
                 d.frame.modality == Modality.ASSERTED:
             acled = AcledCode("Violence against civilians", "Attack")

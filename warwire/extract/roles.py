@@ -61,9 +61,17 @@ def subject_of(verb: Token) -> list[Token]:
     return []
 
 
+def _agents(verb: Token) -> list[Token]:
+    """The "by X" of a passive verb."""
+    return [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+
+
 def verb_roles(idx: ActorIndex, verb: Token, clash: bool = False) -> tuple[list[str], list[str]]:
     if passive(verb):
-        agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        agents = _agents(verb)
+        if not agents:  # "was beaten and tied up by a group of people": the agent hangs on the last verb
+            agents = [g for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB" and
+                      not any(x.dep_ in ("nsubj", "nsubjpass") for x in c.children) for g in _agents(c)]
         sources = _keys(idx, agents)
         subj = [c for c in verb.children if c.dep_ == "nsubjpass"]
         if not subj and verb.dep_ in ("acl", "amod"):
