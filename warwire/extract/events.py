@@ -21,7 +21,7 @@ from .subtype import features as subtype_features
 from .actors import ARMED_KINDS, AMention, ActorFinder, ActorIndex
 from .docfacts import DocFacts, facts, kids, sent_end, sent_start
 from .modality import Frame, ModalityReader
-from .places import PlaceIndex
+from .places import PlaceIndex, coded_at
 from .quantities import Counter
 from .roles import carrier_roles, noun_roles, passive, subject_of, two_sides_between, verb_roles
 
@@ -854,7 +854,11 @@ class EventExtractor:
         """The trigger's own location phrase first, then its clause, then the sentence, then the story.
         Within the trigger's phrases, those after it ("killed ... in Maiwand district") beat a fronted
         setting ("In Kandahar, ..."), and the most specific place in a phrase wins ("in Pakistan's
-        city of Peshawar")."""
+        city of Peshawar"). Before all, the place a note says it is coded to ("(coded as Kamango)")."""
+        coded = [m for i in coded_at(d.trig.doc) if (m := places.tok.get(i)) is not None and not m.attributive]
+        own = [m for m in coded if sent.start <= m.start < sent.end]
+        if own or len({id(m) for m in coded}) == 1:
+            return places.ids.get(id((own or coded)[0]))
         cands = []
         # the trigger's own phrases, and those of the verb saying what it hit ("an offensive ..., targeting
         # the X district"); a territorial or violent trigger's object is where it happened ("stormed X")

@@ -37,6 +37,8 @@ NORP_PLACE_PREPS = _WORDS["norp_place_preps"]  # where a name the NER calls a na
 PLACE_PREPS_OR_COMMA = PLACE_PREPS | {","}   # a comma continues a list of places ("Ghazni, Paktia")
 TERRITORY_NOUNS = _WORDS["territory_nouns"]  # "control of X"
 MOVE_VERBS = _WORDS["movement_verbs"]      # "travelling to X"
+CODED_PHRASES = frozenset(tuple(p.split()) for p in _WORDS["coded_place_phrases"])  # "(coded as Kamango)"
+CODED_VERBS = frozenset(words[-2] for words in CODED_PHRASES)
 PEOPLE_TAKING_VERBS = _WORDS["people_taking_verbs"]  # "captured Abu Bakr": a person, not a place
 PART_WORDS = _WORDS["city_part_words"]     # "Toronto - old Toronto", "Rio de Janeiro - West Zone"
 CITY_FEATURES = frozenset({"city", "town", "admin2", "district", "village"})
@@ -154,6 +156,7 @@ class PlaceFinder:
             spans.append(self._extend_name(doc, self._extend_facility(doc, ent)))
         spans.extend(self._parenthetical(doc, spans))
         spans.extend(self._before_region(doc))
+        spans.extend(self._coded(doc))
         spans.extend(self._place_objects(doc))
         for i in actors.place_tokens:
             spans.append(SpacySpan(doc, i, i + 1, label="GPE"))
@@ -242,6 +245,19 @@ class PlaceFinder:
                             any(t.ent_type_ == "NORP" for t in span) and self._nationality(span.text):
                         continue  # "captured Abu Bakr" is a person, "overran Qarqoush" a place
                     out.append(SpacySpan(doc, start, head.i + 1, label="PLACE"))
+        return out
+
+    def _coded(self, doc: Doc) -> list[SpacySpan]:
+        """The place a note says its event is coded to ("coded to Kyiv", "coded as Kamango"): a place whether
+        or not the gazetteer knows it, unless it names an actor ("coded as Kashmir Rebels")."""
+        out = []
+        for i in coded_at(doc):
+            j = i
+            while j < len(doc) and j - i < 6 and (_capitalised(doc[j]) or j > i and doc[j].lower_ in NAME_PARTICLES
+                                                   and j + 1 < len(doc) and _capitalised(doc[j + 1])):
+                j += 1
+            if j > i:
+                out.append(SpacySpan(doc, i, j, label="PLACE"))
         return out
 
     def _is_region(self, name: str) -> bool:
@@ -448,6 +464,16 @@ class PlaceFinder:
                 mentions=tuple(Span.of(text, m.cstart, m.cend) for m in ms), producer=PRODUCER))
         idx.records = tuple(records)
         idx.by_id = {p.id: p for p in records}
+
+
+def coded_at(doc: Doc) -> list[int]:
+    """Where the name after "coded as", "coded to" starts (ACLED's notes: the place the event is coded to)."""
+    f = facts(doc)
+    out = []
+    for i in f.where(CODED_VERBS):
+        if any(tuple(f.lower[i + 2 - len(words):i + 2]) == words for words in CODED_PHRASES if i + 2 >= len(words)):
+            out.append(i + 2)
+    return out
 
 
 def _capitalised(tok: Token) -> bool:
