@@ -863,8 +863,8 @@ class EventExtractor:
         # the trigger's own phrases, and those of the verb saying what it hit ("an offensive ..., targeting
         # the X district"); a territorial or violent trigger's object is where it happened ("stormed X")
         carriers = [*d.tokens, *([d.frame.carrier] if d.frame.carrier is not None else [])]
-        heads = [*d.tokens, *(c for trig in carriers for c in trig.children if c.dep_ in ("advcl", "xcomp") and
-                             c.pos_ == "VERB" and c.lemma_.lower() in self.place_verbs)]
+        heads = [*carriers, *(c for trig in carriers for c in trig.children if c.dep_ in ("advcl", "xcomp") and
+                              c.pos_ == "VERB" and c.lemma_.lower() in self.place_verbs)]
         for trig in heads:
             for prep in trig.children:
                 if prep.dep_ == "prep" and prep.lower_ in LOCATIVE or \

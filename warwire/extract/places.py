@@ -31,6 +31,7 @@ SETTING_PREPS = _WORDS["setting_preps"]    # "clashes at Tall Battal": an unknow
 NAME_PARTICLES = _WORDS["name_particles"]  # "Duque de Caxias"
 AREA_NOUNS = _WORDS["area_nouns"]          # "the outskirts of X"
 PLACE_HEADS = _WORDS["place_heads"]        # "the Bani Zaid Quarter": a place whoever knows it
+NAMING_HEADS = _WORDS["naming_heads"]      # "Nduta Refugee Camp": the last word belongs to the name
 DIRECTIONS = _WORDS["directions"]          # "in northern Aleppo"
 PLACE_PREPS = _WORDS["place_preps"]        # where a place is expected
 NORP_PLACE_PREPS = _WORDS["norp_place_preps"]  # where a name the NER calls a nationality may be a place
@@ -114,7 +115,8 @@ class PlaceFinder:
                 hint = ADMIN_SUFFIX[doc[end].lower_]
             elif len(span) > 1 and span[-1].lower_ in ADMIN_SUFFIX and not self.gaz.lookup(name):
                 hint = ADMIN_SUFFIX[span[-1].lower_]
-                name = span[:-1].text  # "Kandahar city", "Giro district"
+                if span[-1].lower_ not in NAMING_HEADS:
+                    name = span[:-1].text  # "Kandahar city", "Giro district"; but "Nduta Refugee Camp"
             m = PMention(span.start, span.end, span.start_char, span.end_char, name, hint)
             idx.mentions.append(m)
             for i in range(span.start, span.end):
