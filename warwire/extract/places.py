@@ -31,6 +31,7 @@ SETTING_PREPS = _WORDS["setting_preps"]    # "clashes at Tall Battal": an unknow
 NAME_PARTICLES = _WORDS["name_particles"]  # "Duque de Caxias"
 AREA_NOUNS = _WORDS["area_nouns"]          # "the outskirts of X"
 PLACE_HEADS = _WORDS["place_heads"]        # "the Bani Zaid Quarter": a place whoever knows it
+TYPE_PREFIXES = _WORDS["type_prefixes"]    # "Barangay San Isidro": a village called San Isidro
 NAMING_HEADS = _WORDS["naming_heads"]      # "Nduta Refugee Camp": the last word belongs to the name
 DIRECTIONS = _WORDS["directions"]          # "in northern Aleppo"
 PLACE_PREPS = _WORDS["place_preps"]        # where a place is expected
@@ -117,6 +118,8 @@ class PlaceFinder:
                 hint = ADMIN_SUFFIX[span[-1].lower_]
                 if span[-1].lower_ not in NAMING_HEADS:
                     name = span[:-1].text  # "Kandahar city", "Giro district"; but "Nduta Refugee Camp"
+            if len(span) > 1 and span[0].lower_ in TYPE_PREFIXES and span[1].is_title:
+                name, hint = span[1:].text, hint or "village"  # "Barangay San Isidro" is San Isidro
             m = PMention(span.start, span.end, span.start_char, span.end_char, name, hint)
             idx.mentions.append(m)
             for i in range(span.start, span.end):
