@@ -386,7 +386,8 @@ class PlaceFinder:
             if m.entry is not None or m.within is not None:
                 continue
             j = m.end + (1 if m.end < len(doc) and doc[m.end].lower_ in PLACE_HEADS else 0)
-            if j < len(doc) and doc[j].text == ",":  # "Pisochyn, Kharkiv"
+            if j < len(doc) and doc[j].text == "," and not (m.start > 0 and doc[m.start - 1].text == "("):
+                # "Pisochyn, Kharkiv" (but "(Aba South, Abia)" lists the areas a place lies in)
                 nxt = idx.tok.get(j + 1)
                 if nxt is not None and nxt.entry is not None and nxt.entry.feature in (
                         "admin1", "admin2", "country", "region", "city", "town") and not _in_list(doc, nxt):
@@ -457,6 +458,8 @@ class PlaceFinder:
                 idx.ids[id(m)] = pid
             named = [m for m in ms if not m.attributive] or ms  # "Syria", not "Syrian"
             name = Counter(m.text for m in named).most_common(1)[0][0]
+            if e is not None and e.feature in ("admin1", "admin2") and _suffixed(name):
+                name = name.rpartition(" ")[0]  # "Kandahar province" is Kandahar
             if e is None:  # unknown: placed at the bracketed area it lies in, when the text gives one
                 w = next((m.within.entry for m in ms if m.within is not None), None)
                 e = w and w._replace(name=name, feature="other", geonames_id=None, population=0)
@@ -469,6 +472,12 @@ class PlaceFinder:
                 mentions=tuple(Span.of(text, m.cstart, m.cend) for m in ms), producer=PRODUCER))
         idx.records = tuple(records)
         idx.by_id = {p.id: p for p in records}
+
+
+def _suffixed(text: str) -> bool:
+    """``text`` is a name followed by a word of its rank ("Kandahar province", "Luhansk region")."""
+    head, _, last = text.rpartition(" ")
+    return bool(head) and ADMIN_SUFFIX.get(last.lower()) in ("admin1", "admin2")
 
 
 def coded_at(doc: Doc) -> list[int]:
