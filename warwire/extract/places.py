@@ -239,10 +239,10 @@ class PlaceFinder:
                     if not (head.pos_ == "PROPN" or head.lower_ in PLACE_HEADS):
                         continue
                     start = head.i
-                    while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].is_title and \
+                    while start > 0 and doc[start - 1].dep_ == "compound" and _capitalised(doc[start - 1]) and \
                             doc[start - 1].head.i in range(start, head.i + 1):
                         start -= 1
-                    if start == head.i and head.pos_ != "PROPN" or not doc[start].is_title:
+                    if start == head.i and head.pos_ != "PROPN" or not _capitalised(doc[start]):
                         continue
                     span = doc[start:head.i + 1]
                     if any(t.ent_type_ in ("DATE", "TIME") or t.ent_type_ == "PERSON" and
