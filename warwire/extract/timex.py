@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from dataclasses import replace
 from functools import lru_cache
 
 from ..types import Precision, TimeSpan
@@ -203,8 +204,8 @@ def find_dates(text: str, published: dt.date | None) -> list[tuple[int, int, Tim
     for rx in (DAY_MONTH, MONTH_DAY):
         for m in rx.finditer(text):
             span = resolve(m.group(0), published)
-            if span is not None and span.precision == Precision.DAY:
-                found.append((m.start(), m.end(), span))
+            if span is not None and span.precision == Precision.DAY:  # its text as written ("7 \n October")
+                found.append((m.start(), m.end(), replace(span, text=m.group(0))))
     kept: list[tuple[int, int, TimeSpan]] = []
     for a, b, span in sorted(found, key=lambda f: (f[0] - f[1], f[0])):
         if all(b <= ka or a >= kb for ka, kb, _ in kept):

@@ -120,3 +120,11 @@ def test_find_dates_offsets_in_order_and_disjoint(text, published):
     for a, b, span in found:
         assert ends <= a < b <= len(text) and span.text == text[a:b] and _valid(span)
         ends = b
+
+
+def test_found_dates_keep_their_text_as_written():
+    """A date broken over a line keeps its own characters as evidence (Hypothesis found "7 \\n October")."""
+    text = "The raid of 7 \n October was the second."
+    [(a, b, span)] = timex.find_dates(text, dt.date(2023, 11, 1))
+    assert span.text == text[a:b] == "7 \n October"
+    assert span.start == dt.date(2023, 10, 7)
