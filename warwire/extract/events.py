@@ -21,7 +21,7 @@ from .subtype import features as subtype_features
 from .actors import ARMED_KINDS, AMention, ActorFinder, ActorIndex
 from .docfacts import DocFacts, facts, kids, sent_end, sent_start
 from .modality import Frame, ModalityReader
-from .places import PlaceIndex, coded_at
+from .places import PlaceIndex, PMention, coded_at
 from .quantities import Counter
 from .roles import carrier_roles, noun_roles, passive, subject_of, two_sides_between, verb_roles
 
@@ -851,6 +851,12 @@ class EventExtractor:
             producer=PRODUCER)
 
     def _place(self, d: Draft, places: PlaceIndex, sent: SpacySpan) -> str | None:
+        m = self._spot(d, places, sent)
+        if m is not None and _feature_rank(m) == TOWN_PART_RANK:
+            m = _known_host(m, places, sent) or m
+        return places.ids.get(id(m)) if m is not None else None
+
+    def _spot(self, d: Draft, places: PlaceIndex, sent: SpacySpan) -> PMention | None:
         """The trigger's own location phrase first, then its clause, then the sentence, then the story.
         Within the trigger's phrases, those after it ("killed ... in Maiwand district") beat a fronted
         setting ("In Kandahar, ..."), and the most specific place in a phrase wins ("in Pakistan's
@@ -858,7 +864,7 @@ class EventExtractor:
         coded = [m for i in coded_at(d.trig.doc) if (m := places.tok.get(i)) is not None and not m.attributive]
         own = [m for m in coded if sent.start <= m.start < sent.end]
         if own or len({id(m) for m in coded}) == 1:
-            return places.ids.get(id((own or coded)[0]))
+            return (own or coded)[0]
         cands = []
         # the trigger's own phrases, and those of the verb saying what it hit ("an offensive ..., targeting
         # the X district"); a territorial or violent trigger's object is where it happened ("stormed X")
@@ -875,16 +881,16 @@ class EventExtractor:
                                 (m.entry is not None or m.hint or places.country_of(m)):
                             cands.append((_feature_rank(m), prep.i < trig.i, t.i, m))
         if cands:
-            return places.ids.get(id(min(cands, key=lambda c: c[:3])[3]))
+            return min(cands, key=lambda c: c[:3])[3]
         clause = {t.i for trig in d.tokens for t in _clause(trig).subtree}
         in_sent = [m for m in places.mentions if sent.start <= m.start < sent.end and not m.attributive]
         best = [m for m in in_sent if m.start in clause] or in_sent
         if best:
             best.sort(key=lambda m: (_feature_rank(m), abs(m.start - d.trig.i)))
-            return places.ids.get(id(best[0]))
+            return best[0]
         before = [m for m in places.mentions if m.start < sent.start and not m.attributive]
         if before:
-            return places.ids.get(id(before[-1]))
+            return before[-1]
         return None
 
     def _date(self, d: Draft, doc: Doc, ctx: "_DateContext", sent: SpacySpan) -> TimeSpan | None:
@@ -1094,9 +1100,25 @@ FEATURE_ORDER = {"base": 0, "village": 1, "town": 1, "city": 1, "district": 1, "
                  "water": 1.5, "other": 1.5, "admin2": 2, "admin1": 3, "region": 3, "country": 4}
 
 
+TOWN_PART_RANK = 1.7
+SETTLEMENTS = frozenset({"city", "town", "village", "district", "admin2"})
+
+
+def _known_host(m, places: PlaceIndex, sent: SpacySpan):
+    """A spot the gazetteer does not know ("in the X neighbourhood", "near Y river") cannot be put on a map;
+    the event is coded at the known settlement named with it in the sentence, as an analyst geocodes to the
+    nearest known town. The nearest one before the spot first ("in Town (Region), ... in the X quarter")."""
+    known = [k for k in places.mentions if sent.start <= k.start < sent.end and not k.attributive and
+             k.entry is not None and k.entry.feature in SETTLEMENTS]
+    if not known:
+        return None
+    before = [k for k in known if k.start < m.start]
+    return before[-1] if before else None
+
+
 def _feature_rank(m) -> float:
     if m.text.split(" ", 1)[0].lower() in NEIGHBOURHOOD_PREFIXES or m.hint == "district" and m.entry is None:
-        return 1.7  # "Colonia San Juan", "the Adil neighbourhood": a part of the town named with it
+        return TOWN_PART_RANK  # "Colonia San Juan", "the Adil neighbourhood": a part of the town named with it
     if m.entry is None:  # unknown: a settlement when the text says so ("X village", "X (District, ...)")
         # "in X, Region" / "X (District, Province)": the named spot inside the area it is placed in
         return 0.9 if m.within is not None else 1 if m.hint else 1.6
