@@ -852,8 +852,8 @@ class EventExtractor:
 
     def _place(self, d: Draft, places: PlaceIndex, sent: SpacySpan) -> str | None:
         m = self._spot(d, places, sent)
-        if m is not None and _feature_rank(m) == TOWN_PART_RANK:
-            m = _known_host(m, places, sent) or m
+        if m is not None and (m.hint == "district" or _feature_rank(m) == TOWN_PART_RANK):
+            m = _known_host(m, places, sent) or m  # a neighbourhood, even one a homonym town makes "known"
         return places.ids.get(id(m)) if m is not None else None
 
     def _spot(self, d: Draft, places: PlaceIndex, sent: SpacySpan) -> PMention | None:

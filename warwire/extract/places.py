@@ -44,6 +44,7 @@ CODED_VERBS = frozenset(words[-2] for words in CODED_PHRASES)
 PEOPLE_TAKING_VERBS = _WORDS["people_taking_verbs"]  # "captured Abu Bakr": a person, not a place
 PART_WORDS = _WORDS["city_part_words"]     # "Toronto - old Toronto", "Rio de Janeiro - West Zone"
 CITY_FEATURES = frozenset({"city", "town", "admin2", "district", "village"})
+REGION_FEATURES = frozenset({"admin1", "region"})
 DASHES = frozenset({"-", "–", "—"})
 CALENDAR_WORDS = frozenset("""january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday""".split())
@@ -125,6 +126,7 @@ class PlaceFinder:
             for i in range(span.start, span.end):
                 idx.tok[i] = m
         self._resolve(idx, actors)
+        self._regions_after(doc, idx)
         self._city_parts(doc, idx)
         self._link_brackets(doc, idx)
         if country_of is not None:
@@ -437,6 +439,22 @@ class PlaceFinder:
         if e.lat is None:
             s -= 2.0
         return s
+
+    def _regions_after(self, doc: Doc, idx: PlaceIndex) -> None:
+        """"Ciudad Juarez, Chihuahua", "Marica (Rio de Janeiro)": a name right after a known town and a comma
+        or an opening bracket is the region the town lies in, when the name has a first-level reading in the
+        town's country; a city of the same name is a homonym here."""
+        by_start = {m.start: m for m in idx.mentions}
+        for m in idx.mentions:
+            if m.entry is None or m.entry.feature not in CITY_FEATURES or m.attributive or m.end + 1 >= len(doc):
+                continue
+            n = by_start.get(m.end + 1) if doc[m.end].text in (",", "(") else None
+            if n is None or n.entry is None or n.entry.feature in REGION_FEATURES:
+                continue
+            regions = [e for e in self.gaz.lookup(n.text) if e.feature in REGION_FEATURES and
+                       e.country == m.entry.country]
+            if regions:
+                n.entry = max(regions, key=lambda e: (fold(e.name) == fold(m.entry.admin1 or ""), e.population))
 
     @staticmethod
     def _records(idx: PlaceIndex, doc: Doc) -> None:
