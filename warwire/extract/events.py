@@ -889,8 +889,9 @@ class EventExtractor:
             best.sort(key=lambda m: (_feature_rank(m), abs(m.start - d.trig.i)))
             return best[0]
         before = [m for m in places.mentions if m.start < sent.start and not m.attributive]
-        if before:
-            return before[-1]
+        if before:  # the story's setting: the most specific place of the last sentence that names one
+            last = facts(d.trig.doc).sent_start[before[-1].start]
+            return min((m for m in before if m.start >= last), key=lambda m: (_feature_rank(m), -m.start))
         return None
 
     def _date(self, d: Draft, doc: Doc, ctx: "_DateContext", sent: SpacySpan) -> TimeSpan | None:

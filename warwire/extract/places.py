@@ -443,13 +443,13 @@ class PlaceFinder:
     def _regions_after(self, doc: Doc, idx: PlaceIndex) -> None:
         """"Ciudad Juarez, Chihuahua", "Marica (Rio de Janeiro)": a name right after a known town and a comma
         or an opening bracket is the region the town lies in, when the name has a first-level reading in the
-        town's country; a city of the same name is a homonym here."""
+        town's country; a city of the same name, or a region of another country, is a homonym here."""
         by_start = {m.start: m for m in idx.mentions}
         for m in idx.mentions:
             if m.entry is None or m.entry.feature not in CITY_FEATURES or m.attributive or m.end + 1 >= len(doc):
                 continue
             n = by_start.get(m.end + 1) if doc[m.end].text in (",", "(") else None
-            if n is None or n.entry is None or n.entry.feature in REGION_FEATURES:
+            if n is None or n.entry is None or n.entry.feature in REGION_FEATURES and n.entry.country == m.entry.country:
                 continue
             regions = [e for e in self.gaz.lookup(n.text) if e.feature in REGION_FEATURES and
                        e.country == m.entry.country]
