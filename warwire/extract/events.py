@@ -1118,6 +1118,8 @@ def _known_host(m, places: PlaceIndex, sent: SpacySpan):
 
 
 def _feature_rank(m) -> float:
+    if m.entry is None and m.within is not None and m.within.start > m.start:
+        return 0.9  # "X (District, Province)", "the X area of Y": the named spot inside the area named after it
     if m.text.split(" ", 1)[0].lower() in NEIGHBOURHOOD_PREFIXES or m.hint == "district" and m.entry is None:
         return TOWN_PART_RANK  # "Colonia San Juan", "the Adil neighbourhood": a part of the town named with it
     if m.entry is None:  # unknown: a settlement when the text says so ("X village", "X (District, ...)")

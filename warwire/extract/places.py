@@ -42,7 +42,8 @@ MOVE_VERBS = _WORDS["movement_verbs"]      # "travelling to X"
 CODED_PHRASES = frozenset(tuple(p.split()) for p in _WORDS["coded_place_phrases"])  # "(coded as Kamango)"
 CODED_VERBS = frozenset(words[-2] for words in CODED_PHRASES)
 PEOPLE_TAKING_VERBS = _WORDS["people_taking_verbs"]  # "captured Abu Bakr": a person, not a place
-PART_WORDS = _WORDS["city_part_words"]     # "Toronto - old Toronto", "Rio de Janeiro - West Zone"
+PART_WORDS = _WORDS["city_part_words"]
+PART_OF_NOUNS = frozenset(_WORDS["part_of_nouns"])  # "the Ben Ali area of Tunis": a part of the place after "of"     # "Toronto - old Toronto", "Rio de Janeiro - West Zone"
 CITY_FEATURES = frozenset({"city", "town", "admin2", "district", "village"})
 REGION_FEATURES = frozenset({"admin1", "region"})
 DASHES = frozenset({"-", "–", "—"})
@@ -383,9 +384,20 @@ class PlaceFinder:
 
     @staticmethod
     def _link_brackets(doc: Doc, idx: PlaceIndex) -> None:
-        """An unknown name before "(District, Province)" lies in the first bracketed area we know."""
+        """An unknown name before "(District, Province)" lies in the first bracketed area we know; one before
+        "area of Y", "neighbourhood of Y" lies in the town Y."""
         for m in idx.mentions:
-            if m.entry is not None or m.within is not None:
+            if m.within is not None or m.attributive:
+                continue
+            j = m.end + (1 if m.end < len(doc) and doc[m.end].lower_ in PART_OF_NOUNS else 0)
+            if j > m.end or doc[m.end - 1].lower_ in PART_OF_NOUNS:
+                host = idx.tok.get(j + 1) if j + 1 < len(doc) and doc[j].lower_ == "of" else None
+                if host is not None and host is not m and host.entry is not None and not host.attributive and \
+                        host.entry.feature in CITY_FEATURES and \
+                        (m.entry is None or m.entry.country != host.entry.country):
+                    m.entry, m.within = None, host  # a town's part; a homonym village abroad is not it
+                    continue
+            if m.entry is not None:
                 continue
             j = m.end + (1 if m.end < len(doc) and doc[m.end].lower_ in PLACE_HEADS else 0)
             if j < len(doc) and doc[j].text == "," and not (m.start > 0 and doc[m.start - 1].text == "("):
