@@ -869,9 +869,9 @@ class EventExtractor:
         # the trigger's own phrases, and those of the verb saying what it hit ("an offensive ..., targeting
         # the X district"); a territorial or violent trigger's object is where it happened ("stormed X")
         carriers = [*d.tokens, *([d.frame.carrier] if d.frame.carrier is not None else [])]
-        heads = [*carriers, *(c for trig in carriers for c in trig.children if c.dep_ in ("advcl", "xcomp") and
-                              c.pos_ == "VERB" and c.lemma_.lower() in self.place_verbs)]
-        for trig in heads:
+        aims = [c for trig in carriers for c in trig.children if c.dep_ in ("advcl", "xcomp") and
+                c.pos_ == "VERB" and c.lemma_.lower() in self.place_verbs]
+        for trig in [*carriers, *aims]:
             for prep in trig.children:
                 if prep.dep_ == "prep" and prep.lower_ in LOCATIVE or \
                         prep.dep_ == "dobj" and trig.lemma_.lower() in self.place_verbs:
@@ -879,9 +879,9 @@ class EventExtractor:
                         m = places.tok.get(t.i)
                         if m is not None and not m.attributive and \
                                 (m.entry is not None or m.hint or places.country_of(m)):
-                            cands.append((_feature_rank(m), prep.i < trig.i, t.i, m))
-        if cands:
-            return min(cands, key=lambda c: c[:3])[3]
+                            cands.append((trig not in aims, _feature_rank(m), prep.i < trig.i, t.i, m))
+        if cands:  # what it was aimed at ("..., targeting X") before where it was launched from or in
+            return min(cands, key=lambda c: c[:4])[4]
         clause = {t.i for trig in d.tokens for t in _clause(trig).subtree}
         in_sent = [m for m in places.mentions if sent.start <= m.start < sent.end and not m.attributive]
         best = [m for m in in_sent if m.start in clause] or in_sent
