@@ -48,7 +48,7 @@ CITY_FEATURES = frozenset({"city", "town", "admin2", "district", "village"})
 REGION_FEATURES = frozenset({"admin1", "region"})
 DASHES = frozenset({"-", "–", "—"})
 CALENDAR_WORDS = frozenset("""january february march april may june july august september october november december
-monday tuesday wednesday thursday friday saturday sunday""".split())
+monday tuesday wednesday thursday friday saturday sunday a.m. p.m.""".split())
 CONTEXT_BONUS = 4.0      # candidate in a country the article names elsewhere
 SUFFIX_BONUS = 3.0       # candidate's feature agrees with "X province" / "X district"
 SUPPLEMENT_BONUS = 1.5   # curated entries beat same-name villages
@@ -327,6 +327,8 @@ class PlaceFinder:
                 else:
                     break
             for end in range(j, i, -1):  # longest known name first
+                if doc[end - 1].text in DASHES:
+                    continue  # "Al-" of "Al-Assad Academy" is no name of its own
                 span = SpacySpan(doc, i, end, label="GPE")
                 norp = any(x.ent_type_ == "NORP" for x in span)
                 if norp and not (t.lower_ in NORP_PLACE_PREPS and not self._nationality(span.text)):
