@@ -81,6 +81,7 @@ class EventExtractor:
         self.demand_modals, self.demand_speech = lex.frame("demand_modals"), lex.frame("demand_speech")
         self.measure_nouns = lex.frame("measure_nouns")
         self.consequence_verbs = lex.frame("consequence_verbs")
+        self.displacement = lex.frame("displacement_words")
         self.place_verbs = lex.frame("place_object_verbs")
         self.cue_words = frozenset(word for word, _ in lex.cues)
         self.demand_cue = Cue("must", "VERB", EventType.REQUEST, None, "none", ("diplomatic",), weight=0.8)
@@ -104,7 +105,7 @@ class EventExtractor:
         events = []
         dates = _DateContext(article.published, sent_order={st.start: i for i, st in enumerate(doc.sents)},
                              ents=[e for e in doc.ents if e.label_ in ("DATE", "TIME")])
-        label, labelled = self._note_label(doc, drafts)
+        label, labelled = self._note_label(doc, drafts, actors)
         for d in sorted(drafts, key=lambda d: d.trig.i):
             if d.trig.idx < body_start:
                 continue
@@ -746,7 +747,7 @@ class EventExtractor:
         kinds = {m.key: m.kind for m in actors.mentions}
         return any(kinds.get(k) in ARMED_KINDS or kinds.get(k) == ActorKind.STATE for k in keys)
 
-    def _note_label(self, doc: Doc, drafts: list[Draft]) -> tuple[AcledCode | None, Draft | None]:
+    def _note_label(self, doc: Doc, drafts: list[Draft], actors: ActorIndex) -> tuple[AcledCode | None, Draft | None]:
         """A note opening with ACLED's tag of its event ("Displacement: On 3 May, ..."): the tag's coding and
         the event it codes, the first one told in the note's first sentence."""
         f = facts(doc)
@@ -760,7 +761,19 @@ class EventExtractor:
         first_end = f.sent_end[colon + 1] if colon + 1 < len(doc) else len(doc)
         told = sorted((d for d in drafts if d.trig.i < first_end and d.frame.modality in CODED_MODALITIES),
                       key=lambda d: (d.trig.i < colon, d.trig.i))  # the tag word itself last: the text tells more
+        if told and told[0].trig.i < colon and not told[0].sources:
+            self._body_roles(told[0], doc[colon + 1].sent.root if colon + 1 < len(doc) else None, actors)
         return AcledCode(*code), (told[0] if told else None)
+
+    @staticmethod
+    def _body_roles(tag: Draft, root: Token | None, actors: ActorIndex) -> None:
+        """"Looting: On 3 May, militants robbed a shop": the tag names the event and the note's main verb
+        tells who did it to whom, though the verb is no trigger of its own."""
+        if root is None or root.pos_ != "VERB" or root.i == tag.trig.i:
+            return
+        sources, targets = verb_roles(actors, root)
+        tag.sources = sources
+        tag.targets = tag.targets or targets
 
     def _told_again(self, d: Draft) -> bool:
         """"the attack", "the strikes": a noun trigger with an anaphoric determiner names an event told before."""
@@ -827,6 +840,9 @@ class EventExtractor:
         if self.subtype is None and d.type == EventType.ASSAULT and acled.event_type is None and d.fatalities and \
                 d.frame.modality == Modality.ASSERTED:
             acled = AcledCode("Violence against civilians", "Attack")
+        if not src_ids and acled.sub_event_type == "Other" and d.trig.lemma_.lower() in self.displacement:
+            src_ids = [t for t in tgt_ids if kinds.get(t) == ActorKind.CIVILIANS]  # the displaced act, ACLED's way
+            tgt_ids = [t for t in tgt_ids if t not in src_ids]
         if not src_ids and acled.sub_event_type in self.unknown_perpetrator:
             # ACLED codes an unnamed perpetrator as an unidentified armed group of the country
             src_ids = [actors.imply(_trigger_mention(d, "unidentified_armed_group", ActorKind.MILITIA))]
