@@ -82,6 +82,7 @@ class EventExtractor:
         self.measure_nouns = lex.frame("measure_nouns")
         self.consequence_verbs = lex.frame("consequence_verbs")
         self.displacement = lex.frame("displacement_words")
+        self.met_by_forces = lex.frame("protest_met_by_forces")
         self.place_verbs = lex.frame("place_object_verbs")
         self.cue_words = frozenset(word for word, _ in lex.cues)
         self.demand_cue = Cue("must", "VERB", EventType.REQUEST, None, "none", ("diplomatic",), weight=0.8)
@@ -743,6 +744,13 @@ class EventExtractor:
         return by_state and on_crowd
 
     @staticmethod
+    def _forces_near(d: Draft, actors: ActorIndex, sent) -> list[str]:
+        """The police or soldiers named in a demonstration's sentence or the two after it, in text order."""
+        end = facts(actors.doc).end_after(sent.end, 2)
+        return list(dict.fromkeys(m.key for m in sorted(actors.mentions, key=lambda m: m.start)
+                                  if sent.start <= m.start < end and m.kind in (ActorKind.POLICE, ActorKind.MILITARY)))
+
+    @staticmethod
     def _armed(keys: list[str], actors: ActorIndex) -> bool:
         kinds = {m.key: m.kind for m in actors.mentions}
         return any(kinds.get(k) in ARMED_KINDS or kinds.get(k) == ActorKind.STATE for k in keys)
@@ -840,6 +848,9 @@ class EventExtractor:
         if self.subtype is None and d.type == EventType.ASSAULT and acled.event_type is None and d.fatalities and \
                 d.frame.modality == Modality.ASSERTED:
             acled = AcledCode("Violence against civilians", "Attack")
+        met: list[str] = []  # forces named sentences away: they say nothing of whether the event happened
+        if d.type == EventType.PROTEST and (acled.sub_event_type or "").lower() in self.met_by_forces and not tgt_ids:
+            met = tgt_ids = [k for k in self._forces_near(d, actors, sent) if k not in src_ids][:1]
         if not src_ids and acled.sub_event_type == "Other" and d.trig.lemma_.lower() in self.displacement:
             src_ids = [t for t in tgt_ids if kinds.get(t) == ActorKind.CIVILIANS]  # the displaced act, ACLED's way
             tgt_ids = [t for t in tgt_ids if t not in src_ids]
@@ -854,7 +865,7 @@ class EventExtractor:
         # The lead sentence tells the main event; a trigger near the root of its clause is the main verb.
         order = dates.sent_order.get(sent.start, 0)
         depth = min(_distance(d.trig, sent.root), 4)
-        conf = 0.45 + 0.2 * min(d.cue.weight, 1.0) + 0.1 * bool(src_ids) + 0.05 * bool(tgt_ids) + \
+        conf = 0.45 + 0.2 * min(d.cue.weight, 1.0) + 0.1 * bool(src_ids) + 0.05 * bool(tgt_ids and tgt_ids != met) + \
             0.05 * bool(d.mode) + 0.05 * bool(d.fatalities) + 0.04 * (d.type in MATERIAL) - 0.02 * depth - \
             0.12 * min(order, 4) + 0.15 * (label is not None)
         trig = d.trig
