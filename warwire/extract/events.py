@@ -83,6 +83,7 @@ class EventExtractor:
         self.consequence_verbs = lex.frame("consequence_verbs")
         self.displacement = lex.frame("displacement_words")
         self.met_by_forces = lex.frame("protest_met_by_forces")
+        self.civilian_toll = lex.frame("civilian_toll_types")
         self.place_verbs = lex.frame("place_object_verbs")
         self.cue_words = frozenset(word for word, _ in lex.cues)
         self.demand_cue = Cue("must", "VERB", EventType.REQUEST, None, "none", ("diplomatic",), weight=0.8)
@@ -743,6 +744,17 @@ class EventExtractor:
                                         for t in d.targets)
         return by_state and on_crowd
 
+    def _harmed_civilians(self, actors: ActorIndex, sent) -> list[str]:
+        """Civilians a death or injury verb tells of in the sentence or the two after it ("1 civilian died",
+        "two civilians were wounded"), in text order."""
+        end = facts(actors.doc).end_after(sent.end, 2)
+        harm = self.death_verbs | self.injury_verbs
+        return list(dict.fromkeys(
+            m.key for m in sorted(actors.mentions, key=lambda m: m.start)
+            if sent.start <= m.start < end and m.kind == ActorKind.CIVILIANS and not m.descriptive and
+            actors.doc[m.end - 1].dep_ in ("nsubj", "nsubjpass", "dobj") and
+            actors.doc[m.end - 1].head.lemma_.lower() in harm))
+
     @staticmethod
     def _forces_near(d: Draft, actors: ActorIndex, sent) -> list[str]:
         """The police or soldiers named in a demonstration's sentence or the two after it, in text order."""
@@ -851,6 +863,8 @@ class EventExtractor:
         met: list[str] = []  # forces named sentences away: they say nothing of whether the event happened
         if d.type == EventType.PROTEST and (acled.sub_event_type or "").lower() in self.met_by_forces and not tgt_ids:
             met = tgt_ids = [k for k in self._forces_near(d, actors, sent) if k not in src_ids][:1]
+        if d.type == EventType.ASSAULT and (acled.event_type or "").lower() in self.civilian_toll and not tgt_ids:
+            met = tgt_ids = [k for k in self._harmed_civilians(actors, sent) if k not in src_ids][:1]
         if not src_ids and acled.sub_event_type == "Other" and d.trig.lemma_.lower() in self.displacement:
             src_ids = [t for t in tgt_ids if kinds.get(t) == ActorKind.CIVILIANS]  # the displaced act, ACLED's way
             tgt_ids = [t for t in tgt_ids if t not in src_ids]
