@@ -98,6 +98,7 @@ class Extractor:
         # relations and events name actors by key; ids are given once every mention is known
         relations = self.relations.find(doc, actors)
         events = self.events.extract(doc, article, actors, places)
+        actors.restyle(self.kb.restyles, country)
         actor_records, ids = actors.to_records(country, self.kb)
         relations = _dedup([_remap_rel(r, ids) for r in relations])
         events = [_remap_event(e, ids) for e in events]

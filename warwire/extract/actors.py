@@ -13,7 +13,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span as SpacySpan, Token
 from spacy.util import filter_spans
 
-from ..kb.actors import ActorEntry, ActorKB
+from ..kb.actors import ActorEntry, ActorKB, Restyle
 from ..kb.gazetteer import place_words
 from ..types import Actor, ActorKind, Span
 from .docfacts import facts
@@ -68,6 +68,7 @@ class AMention:
     country: str | None
     generic: str | None = None  # generic actor id whose country is filled from context
     descriptive: bool = False   # "the group": refers to an actor, not a name
+    restyled: bool = False      # its generic re-read by a restyle rule: an actor of its own all the same
 
 
 @dataclass(slots=True)
@@ -120,6 +121,18 @@ class ActorIndex:
                 before = [m for m in ms if m.start < i]
                 self.pronouns[i] = (before[-1] if before else ms[0]).key
 
+    def restyle(self, rules: tuple[Restyle, ...], default_country: str | None) -> None:
+        """Generic actors named as ACLED names them where the story bears a rule's marks: "two armed men on a
+        motorcycle" in a drive-by shooting in Mexico are an Unidentified Gang, not an Unidentified Armed Group.
+        The key stays, so events keep pointing at the actor, and it stays apart from the victims of that name."""
+        text = facts(self.doc).text.lower()
+        for rule in rules:
+            if not rule.marks.search(text):
+                continue
+            for m in self.mentions:
+                if m.generic == rule.generic and (m.country or default_country) in rule.countries:
+                    m.generic, m.restyled = rule.as_generic, True
+
     def actor_at(self, token: Token) -> str | None:
         """The actor a token refers to: its own mention, or a resolved pronoun."""
         m = self.tok.get(token.i)
@@ -167,6 +180,8 @@ class ActorIndex:
             key = m.key
             if m.generic:  # a generic actor takes the article's country unless it has its own
                 key = kb.generic_for(m.generic, m.country or default_country).id
+                if m.restyled:  # gunmen who killed a gang member: one gang, its victim another
+                    key = f"{key}/{m.key}"
             groups.setdefault(key, []).append(m)
         actors, ids = [], {}
         text = facts(self.doc).text

@@ -81,6 +81,9 @@ class EventExtractor:
         self.demand_modals, self.demand_speech = lex.frame("demand_modals"), lex.frame("demand_speech")
         self.measure_nouns = lex.frame("measure_nouns")
         self.consequence_verbs = lex.frame("consequence_verbs")
+        self.displacement = lex.frame("displacement_words")
+        self.met_by_forces = lex.frame("protest_met_by_forces")
+        self.civilian_toll = lex.frame("civilian_toll_types")
         self.place_verbs = lex.frame("place_object_verbs")
         self.cue_words = frozenset(word for word, _ in lex.cues)
         self.demand_cue = Cue("must", "VERB", EventType.REQUEST, None, "none", ("diplomatic",), weight=0.8)
@@ -104,7 +107,7 @@ class EventExtractor:
         events = []
         dates = _DateContext(article.published, sent_order={st.start: i for i, st in enumerate(doc.sents)},
                              ents=[e for e in doc.ents if e.label_ in ("DATE", "TIME")])
-        label, labelled = self._note_label(doc, drafts)
+        label, labelled = self._note_label(doc, drafts, actors)
         for d in sorted(drafts, key=lambda d: d.trig.i):
             if d.trig.idx < body_start:
                 continue
@@ -741,12 +744,30 @@ class EventExtractor:
                                         for t in d.targets)
         return by_state and on_crowd
 
+    def _harmed_civilians(self, actors: ActorIndex, sent) -> list[str]:
+        """Civilians a death or injury verb tells of in the sentence or the two after it ("1 civilian died",
+        "two civilians were wounded"), in text order."""
+        end = facts(actors.doc).end_after(sent.end, 2)
+        harm = self.death_verbs | self.injury_verbs
+        return list(dict.fromkeys(
+            m.key for m in sorted(actors.mentions, key=lambda m: m.start)
+            if sent.start <= m.start < end and m.kind == ActorKind.CIVILIANS and not m.descriptive and
+            actors.doc[m.end - 1].dep_ in ("nsubj", "nsubjpass", "dobj") and
+            actors.doc[m.end - 1].head.lemma_.lower() in harm))
+
+    @staticmethod
+    def _forces_near(d: Draft, actors: ActorIndex, sent) -> list[str]:
+        """The police or soldiers named in a demonstration's sentence or the two after it, in text order."""
+        end = facts(actors.doc).end_after(sent.end, 2)
+        return list(dict.fromkeys(m.key for m in sorted(actors.mentions, key=lambda m: m.start)
+                                  if sent.start <= m.start < end and m.kind in (ActorKind.POLICE, ActorKind.MILITARY)))
+
     @staticmethod
     def _armed(keys: list[str], actors: ActorIndex) -> bool:
         kinds = {m.key: m.kind for m in actors.mentions}
         return any(kinds.get(k) in ARMED_KINDS or kinds.get(k) == ActorKind.STATE for k in keys)
 
-    def _note_label(self, doc: Doc, drafts: list[Draft]) -> tuple[AcledCode | None, Draft | None]:
+    def _note_label(self, doc: Doc, drafts: list[Draft], actors: ActorIndex) -> tuple[AcledCode | None, Draft | None]:
         """A note opening with ACLED's tag of its event ("Displacement: On 3 May, ..."): the tag's coding and
         the event it codes, the first one told in the note's first sentence."""
         f = facts(doc)
@@ -760,7 +781,19 @@ class EventExtractor:
         first_end = f.sent_end[colon + 1] if colon + 1 < len(doc) else len(doc)
         told = sorted((d for d in drafts if d.trig.i < first_end and d.frame.modality in CODED_MODALITIES),
                       key=lambda d: (d.trig.i < colon, d.trig.i))  # the tag word itself last: the text tells more
+        if told and told[0].trig.i < colon and not told[0].sources:
+            self._body_roles(told[0], doc[colon + 1].sent.root if colon + 1 < len(doc) else None, actors)
         return AcledCode(*code), (told[0] if told else None)
+
+    @staticmethod
+    def _body_roles(tag: Draft, root: Token | None, actors: ActorIndex) -> None:
+        """"Looting: On 3 May, militants robbed a shop": the tag names the event and the note's main verb
+        tells who did it to whom, though the verb is no trigger of its own."""
+        if root is None or root.pos_ != "VERB" or root.i == tag.trig.i:
+            return
+        sources, targets = verb_roles(actors, root)
+        tag.sources = sources
+        tag.targets = tag.targets or targets
 
     def _told_again(self, d: Draft) -> bool:
         """"the attack", "the strikes": a noun trigger with an anaphoric determiner names an event told before."""
@@ -827,6 +860,14 @@ class EventExtractor:
         if self.subtype is None and d.type == EventType.ASSAULT and acled.event_type is None and d.fatalities and \
                 d.frame.modality == Modality.ASSERTED:
             acled = AcledCode("Violence against civilians", "Attack")
+        met: list[str] = []  # forces named sentences away: they say nothing of whether the event happened
+        if d.type == EventType.PROTEST and (acled.sub_event_type or "").lower() in self.met_by_forces and not tgt_ids:
+            met = tgt_ids = [k for k in self._forces_near(d, actors, sent) if k not in src_ids][:1]
+        if d.type == EventType.ASSAULT and (acled.event_type or "").lower() in self.civilian_toll and not tgt_ids:
+            met = tgt_ids = [k for k in self._harmed_civilians(actors, sent) if k not in src_ids][:1]
+        if not src_ids and acled.sub_event_type == "Other" and d.trig.lemma_.lower() in self.displacement:
+            src_ids = [t for t in tgt_ids if kinds.get(t) == ActorKind.CIVILIANS]  # the displaced act, ACLED's way
+            tgt_ids = [t for t in tgt_ids if t not in src_ids]
         if not src_ids and acled.sub_event_type in self.unknown_perpetrator:
             # ACLED codes an unnamed perpetrator as an unidentified armed group of the country
             src_ids = [actors.imply(_trigger_mention(d, "unidentified_armed_group", ActorKind.MILITIA))]
@@ -838,7 +879,7 @@ class EventExtractor:
         # The lead sentence tells the main event; a trigger near the root of its clause is the main verb.
         order = dates.sent_order.get(sent.start, 0)
         depth = min(_distance(d.trig, sent.root), 4)
-        conf = 0.45 + 0.2 * min(d.cue.weight, 1.0) + 0.1 * bool(src_ids) + 0.05 * bool(tgt_ids) + \
+        conf = 0.45 + 0.2 * min(d.cue.weight, 1.0) + 0.1 * bool(src_ids) + 0.05 * bool(tgt_ids and tgt_ids != met) + \
             0.05 * bool(d.mode) + 0.05 * bool(d.fatalities) + 0.04 * (d.type in MATERIAL) - 0.02 * depth - \
             0.12 * min(order, 4) + 0.15 * (label is not None)
         trig = d.trig

@@ -51,6 +51,17 @@ class SurfaceForm:
     cased: bool      # match case-sensitively (abbreviations like "US", "KH")
 
 
+@dataclass(frozen=True, slots=True)
+class Restyle:
+    """A generic actor ACLED names otherwise in some countries when the story bears certain marks: unidentified
+    armed men are an "Unidentified Gang" where ACLED covers gang violence and the killing looks like a gang's."""
+
+    generic: str                # the generic id re-read ("unidentified_armed_group")
+    as_generic: str             # the generic id it becomes ("unidentified_gang")
+    countries: frozenset[str]   # ISO3 codes where the rule holds
+    marks: re.Pattern           # words of the story (lower case, whole words) that call for it
+
+
 def is_abbreviation(alias: str) -> bool:
     return bool(_ABBREV.match(alias)) and len(alias.replace(".", "")) <= 6
 
@@ -61,7 +72,8 @@ class ActorKB:
     def __init__(self, entries: dict[str, ActorEntry], states: dict[str, StateInfo],
                  with_state: dict[str, str], generic: dict[str, ActorEntry], generic_words: dict[str, str],
                  collective: frozenset[str] = frozenset(),
-                 name_kinds: tuple[tuple[ActorKind, frozenset[str]], ...] = ()):
+                 name_kinds: tuple[tuple[ActorKind, frozenset[str]], ...] = (),
+                 restyles: tuple[Restyle, ...] = ()):
         self.entries = entries
         self.states = states
         self.with_state = with_state          # noun phrase (lower) -> role: military/police/state/civilians/...
@@ -69,6 +81,7 @@ class ActorKB:
         self.generic_words = generic_words    # phrase (lower) -> generic id
         self.collective = collective          # "a group of X": nouns whose "of X" names the actor
         self.name_kinds = name_kinds          # words in an unknown group's name -> its kind, first match wins
+        self.restyles = restyles              # generic actors ACLED names otherwise where a story bears marks
 
     # ---------------------------------------------------------------- loading
 
@@ -82,12 +95,14 @@ class ActorKB:
         generic_words: dict[str, str] = {}
         collective: set[str] = set()
         name_kinds: list[tuple[ActorKind, frozenset[str]]] = []
+        restyles: list[Restyle] = []
         for path in paths:
             data = read_yaml(path)
             if isinstance(data, dict):  # the generic-actor file
                 collective.update(str(w).lower() for w in data.get("collective") or ())
                 for kind, words in (data.get("name_kinds") or {}).items():
                     name_kinds.append((ActorKind(kind), frozenset(str(w).lower() for w in words)))
+                restyles += [_restyle(r, path) for r in data.get("restyle") or ()]
                 for role, words in (data.get("with_state") or {}).items():
                     for w in words:
                         with_state[str(w).lower()] = role
@@ -111,7 +126,12 @@ class ActorKB:
                         log.debug("actor id %s redefined by %s", e.id, path)
                     entries[e.id] = e
         log.debug("actor KB: %d entries, %d states", len(entries), len(states))
-        return cls(entries, states, with_state, generic, generic_words, frozenset(collective), tuple(name_kinds))
+        for r in restyles:
+            if r.generic not in generic or r.as_generic not in generic:
+                raise KnowledgeBaseError(f"restyle {r.generic!r} -> {r.as_generic!r} names a generic actor no file "
+                                         f"defines; use one of {', '.join(sorted(generic))}.")
+        return cls(entries, states, with_state, generic, generic_words, frozenset(collective), tuple(name_kinds),
+                   tuple(restyles))
 
     # ---------------------------------------------------------------- queries
 
@@ -170,6 +190,16 @@ def _entry(item: dict, path: Path) -> ActorEntry:
     return ActorEntry(str(item["id"]), str(item["canonical"]), kind, item.get("country"),
                       item.get("acled_name") or item["canonical"],
                       tuple(str(a) for a in item.get("aliases") or () if a), ties)
+
+
+def _restyle(item: dict, path: Path) -> Restyle:
+    try:
+        words = sorted((str(w).lower() for w in item["marks"]), key=len, reverse=True)
+        return Restyle(str(item["from"]), str(item["to"]), frozenset(str(c).upper() for c in item["countries"]),
+                       re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b"))
+    except (KeyError, TypeError) as exc:
+        raise KnowledgeBaseError(f"{path}: a restyle rule needs 'from', 'to', 'countries' and 'marks' "
+                                 f"(problem: {exc}; got {item!r:.120}).") from None
 
 
 def _state(item: dict, path: Path) -> tuple[StateInfo, list[ActorEntry]]:
