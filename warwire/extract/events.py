@@ -105,6 +105,7 @@ class EventExtractor:
         dates = _DateContext(article.published, sent_order={st.start: i for i, st in enumerate(doc.sents)},
                              ents=[e for e in doc.ents if e.label_ in ("DATE", "TIME")])
         label, labelled = self._note_label(doc, drafts)
+        riot = self.coder.riot_hint(doc)
         for d in sorted(drafts, key=lambda d: d.trig.i):
             if d.trig.idx < body_start:
                 continue
@@ -117,7 +118,7 @@ class EventExtractor:
                 continue  # "does not seek escalation": a stance, not an event
             if d.frame.modality == Modality.HYPOTHETICAL and not (d.sources and d.targets):
                 continue  # a fear or a condition with nobody on one side says too little to code
-            ev = self._finish(d, doc, actors, places, dates, len(events) + 1, label if d is labelled else None)
+            ev = self._finish(d, doc, actors, places, dates, len(events) + 1, label if d is labelled else None, riot)
             if ev is not None:
                 events.append(ev)
         return events
@@ -792,7 +793,7 @@ class EventExtractor:
         return _lemmas_around(doc, sent)
 
     def _finish(self, d: Draft, doc: Doc, actors: ActorIndex, places: PlaceIndex, dates: "_DateContext",
-                n: int, label: AcledCode | None = None) -> Event | None:
+                n: int, label: AcledCode | None = None, riot: str | None = None) -> Event | None:
         sent = d.trig.sent
         date = self._date(d, doc, dates, sent)
         place = self._place(d, places, sent)
@@ -819,6 +820,10 @@ class EventExtractor:
                 acled = rule  # the codebook's own words decided it (stones thrown, tear gas): the model does not overrule
         if label is not None and d.frame.modality in CODED_MODALITIES:
             acled = label  # the analyst's own tag of the note's event
+        elif riot is not None and d.frame.modality in CODED_MODALITIES:
+            # a demonstration note (its crowd size): every event it tells is the demonstration's
+            acled = self.coder.as_demonstration(acled, d.type, riot, hints,
+                                                self.coder.protest_lemmas(doc, 0, len(doc)))
         if d.type == EventType.PROTEST and acled.sub_event_type in ("Peaceful protest", None):
             tgt_ids = []  # a demonstration in front of the police station is not against the police
         if acled.event_type == "Riots" and (d.type == EventType.PROTEST or not self._armed(d.sources, actors)):
