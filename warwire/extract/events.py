@@ -461,6 +461,15 @@ class EventExtractor:
         elif tok.pos_ == "NOUN" and lemma in self.death_nouns | {"killing"}:
             d.fatalities = self.counter.count(tok)
 
+    def _struck(self, tok: Token) -> list[Token]:
+        """Who or what an act of force struck: its victims, those of the verb it shares a subject with
+        ("attacked and killed two guards"), and what it was aimed "on" or "against" ("opened fire on
+        soldiers", "an attack against the army post")."""
+        aimed = [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("on", "against", "at")
+                 for g in c.children if g.dep_ == "pobj"]
+        joined = [v for c in tok.children if c.dep_ == "conj" and c.pos_ == "VERB" for v in self._own_victims(c)]
+        return self._victim_tokens(tok) + aimed + joined
+
     def _victim_tokens(self, verb: Token, depth: int = 0) -> list[Token]:
         found = self._own_victims(verb)
         if not found and depth < 2 and verb.dep_ in ("conj", "xcomp") and verb.head.pos_ in ("VERB", "AUX"):
@@ -806,7 +815,8 @@ class EventExtractor:
             hints = ["attack" if h == "clash" else h for h in hints]  # an ambush on buses is no battle
         acled = self.coder.code(d.type, hints, d.mode.acled if d.mode else None, d.frame.modality,
                                 [kinds.get(s, ActorKind.UNKNOWN) for s in d.sources],
-                                [kinds.get(t, ActorKind.UNKNOWN) for t in d.targets],
+                                self.coder.victim_kinds([kinds.get(t, ActorKind.UNKNOWN) for t in d.targets],
+                                                        self._struck(d.trig)),
                                 self._acled_lemmas(d, doc, sent),
                                 d.mode.mode if d.mode else None)
         if self.subtype is not None and d.frame.modality in CODED_MODALITIES:
