@@ -680,8 +680,9 @@ class EventExtractor:
                 main.fatalities = q
 
     def _accidental(self, d: Draft, actors: ActorIndex) -> bool:
-        if d.cue.acled == "other" and d.type in (EventType.AID, EventType.COERCE):
-            # people evacuated or displaced by a flood, not by fighting
+        if d.cue.acled in ("other", "change") and d.type in (EventType.AID, EventType.COERCE, EventType.MOBILIZE,
+                                                             EventType.RETREAT):
+            # people evacuated or displaced by a flood, troops sent to dig out snowbound cars: not fighting
             lemmas = facts(d.trig.doc).sentence_lemmas(sent_start(d.trig))
             return bool(lemmas & self.lex.frame("non_political_causes"))
         if d.type not in (EventType.ASSAULT, EventType.COERCE) or self._armed(d.sources, actors):
