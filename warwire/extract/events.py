@@ -78,6 +78,7 @@ class EventExtractor:
         self.unknown_perpetrator = frozenset(lex.acled.get("unidentified_perpetrator") or ())
         self.evidenced = frozenset(lex.acled.get("rules_over_model") or ())
         self.note_labels = {str(k).lower(): str(v) for k, v in (lex.acled.get("note_labels") or {}).items()}
+        self.note_types = {str(k).lower(): str(v) for k, v in (lex.acled.get("note_label_types") or {}).items()}
         self.demand_modals, self.demand_speech = lex.frame("demand_modals"), lex.frame("demand_speech")
         self.measure_nouns = lex.frame("measure_nouns")
         self.consequence_verbs = lex.frame("consequence_verbs")
@@ -105,6 +106,9 @@ class EventExtractor:
         dates = _DateContext(article.published, sent_order={st.start: i for i, st in enumerate(doc.sents)},
                              ents=[e for e in doc.ents if e.label_ in ("DATE", "TIME")])
         label, labelled = self._note_label(doc, drafts)
+        if label is not None and labelled is None:
+            labelled = self._tag_event(doc, actors)
+            drafts.append(labelled)
         riot = self.coder.riot_hint(doc)
         for d in sorted(drafts, key=lambda d: d.trig.i):
             if d.trig.idx < body_start:
@@ -772,6 +776,19 @@ class EventExtractor:
         told = sorted((d for d in drafts if d.trig.i < first_end and d.frame.modality in CODED_MODALITIES),
                       key=lambda d: (d.trig.i < colon, d.trig.i))  # the tag word itself last: the text tells more
         return AcledCode(*code), (told[0] if told else None)
+
+    def _tag_event(self, doc: Doc, actors: ActorIndex) -> Draft:
+        """The event of a tagged note that tells none we can read ("Training: ... held a graduation ceremony"):
+        the tag itself, as the analyst coded it, done by the subject of the note's first sentence."""
+        f = facts(doc)
+        colon = next(i for i in range(min(len(doc), 6)) if f.lower[i] == ":")
+        tag = doc[:colon].text.strip().lower()
+        etype = EventType(self.note_types.get(tag, EventType.COERCE.value))
+        cue = Cue(f.lemma[0], doc[0].pos_, etype, None, self.note_labels[tag], (), weight=0.5)
+        d = Draft(doc[0], cue, Frame(Modality.ASSERTED), etype, tokens=[doc[0]], hints=[cue.acled])
+        if colon + 1 < len(doc):
+            d.sources = [k for k in (actors.actor_in(t) for t in subject_of(doc[colon + 1].sent.root)) if k]
+        return d
 
     def _told_again(self, d: Draft) -> bool:
         """"the attack", "the strikes": a noun trigger with an anaphoric determiner names an event told before."""
