@@ -3,13 +3,15 @@ around it (``cues/acled.yaml``). Events ACLED would not code (threats, accusatio
 """
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from ..types import AcledCode, ActorKind, EventType, Modality
 from .docfacts import facts
 
 CODED_MODALITIES = frozenset({Modality.ASSERTED, Modality.CLAIMED, Modality.ALLEGED})
 STATE_KINDS = frozenset({ActorKind.STATE, ActorKind.GOVERNMENT, ActorKind.MILITARY, ActorKind.POLICE})
+DEMONSTRATION_TYPES = frozenset({"Protests", "Riots"})
+VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
 
 
 class AcledCoder:
@@ -30,6 +32,10 @@ class AcledCoder:
         self.symbolic = frozenset(table.get("symbolic_objects") or ())
         self.weapon_modes = frozenset(table.get("weapon_modes") or ())
         self.rank = {h: i for i, h in enumerate(table.get("mode_priority") or ())}
+        self.demo_tag = table.get("demonstration_tag")
+        self.armed_victim_words = frozenset(table.get("armed_victim_words") or ())
+        self.unarmed_marks = tuple(table.get("unarmed_victim_marks") or ())
+        self.demo_words = frozenset(table.get("demonstration_words") or ())
 
     def code(self, etype: EventType, hints: list[str], mode_hint: str | None, modality: Modality,
              source_kinds: list[ActorKind], target_kinds: list[ActorKind], lemmas: set[str],
@@ -62,6 +68,44 @@ class AcledCoder:
         if "clash" in hints or "attack" in hints or (etype == EventType.ASSAULT and not hints):
             return self._violence(hints, src, tgt, lemmas, mode_name)
         return hints[0] if hints else None
+
+    def victim_kinds(self, kinds: list[ActorKind], victims: list[Token]) -> list[ActorKind]:
+        """The kinds of an event's targets as ACLED's coding reads them, by the words of the victims' phrases:
+        an off-duty or retired soldier is a civilian ("shot an off-duty police officer"), and "private security
+        guards" or "a member of a rival gang" are armed, whatever kind their mention was given."""
+        if not victims:
+            return kinds
+        lemma = facts(victims[0].doc).lemma
+        words = {lemma[t.i] for v in victims for t in v.subtree}
+        text = " ".join(v.doc[v.left_edge.i:v.right_edge.i + 1].text.lower() for v in victims)
+        if any(mark in text for mark in self.unarmed_marks):
+            return [ActorKind.CIVILIANS if k in self.armed else k for k in kinds] or [ActorKind.CIVILIANS]
+        if words & self.armed_victim_words and not any(k in self.armed for k in kinds):
+            return [*kinds, ActorKind.MILITIA]  # an armed victim, of a kind the words do not tell
+        return kinds
+
+    def riot_hint(self, doc: Doc) -> str | None:
+        """For a note tagged as a demonstration (its crowd size), the hint violence told in it gets: the
+        demonstrators' own violence when the note's words tell a demonstration, a mob's when they tell only
+        the violence; None for any other text. Words of names and dates do not count ("24 March")."""
+        f = facts(doc)
+        if not self.demo_tag or self.demo_tag not in f.text:
+            return None
+        told = any(f.lemma[i] in self.demo_words and not doc[i].ent_type_ for i in range(len(doc)))
+        return "violent_demo" if told else "mob"
+
+    def as_demonstration(self, code: AcledCode, etype: EventType, riot: str, hints: list[str],
+                         note_lemmas: set[str]) -> AcledCode:
+        """An event of a demonstration note coded as the demonstration: violence as ``riot``, anything else
+        (a press conference, a sit-in told as a refusal, the arrests that ended it) by what the note says
+        the crowd did and was done to."""
+        if code.event_type == "Riots":
+            return AcledCode(*self.hints[riot])
+        if code.event_type in DEMONSTRATION_TYPES:
+            return code
+        violent = etype == EventType.ASSAULT or code.event_type in VIOLENT_TYPES or \
+            code.sub_event_type == "Looting/property destruction"
+        return AcledCode(*self.hints[riot if violent else self._protest(hints, note_lemmas)])
 
     def _violence(self, hints, src, tgt, lemmas=frozenset(), mode=None) -> str:
         tgt_armed = any(k in self.armed for k in tgt)

@@ -78,6 +78,7 @@ class EventExtractor:
         self.unknown_perpetrator = frozenset(lex.acled.get("unidentified_perpetrator") or ())
         self.evidenced = frozenset(lex.acled.get("rules_over_model") or ())
         self.note_labels = {str(k).lower(): str(v) for k, v in (lex.acled.get("note_labels") or {}).items()}
+        self.note_types = {str(k).lower(): str(v) for k, v in (lex.acled.get("note_label_types") or {}).items()}
         self.demand_modals, self.demand_speech = lex.frame("demand_modals"), lex.frame("demand_speech")
         self.measure_nouns = lex.frame("measure_nouns")
         self.consequence_verbs = lex.frame("consequence_verbs")
@@ -108,6 +109,10 @@ class EventExtractor:
         dates = _DateContext(article.published, sent_order={st.start: i for i, st in enumerate(doc.sents)},
                              ents=[e for e in doc.ents if e.label_ in ("DATE", "TIME")])
         label, labelled = self._note_label(doc, drafts, actors)
+        if label is not None and labelled is None:
+            labelled = self._tag_event(doc, actors)
+            drafts.append(labelled)
+        riot = self.coder.riot_hint(doc)
         for d in sorted(drafts, key=lambda d: d.trig.i):
             if d.trig.idx < body_start:
                 continue
@@ -120,7 +125,7 @@ class EventExtractor:
                 continue  # "does not seek escalation": a stance, not an event
             if d.frame.modality == Modality.HYPOTHETICAL and not (d.sources and d.targets):
                 continue  # a fear or a condition with nobody on one side says too little to code
-            ev = self._finish(d, doc, actors, places, dates, len(events) + 1, label if d is labelled else None)
+            ev = self._finish(d, doc, actors, places, dates, len(events) + 1, label if d is labelled else None, riot)
             if ev is not None:
                 events.append(ev)
         return events
@@ -463,6 +468,15 @@ class EventExtractor:
         elif tok.pos_ == "NOUN" and lemma in self.death_nouns | {"killing"}:
             d.fatalities = self.counter.count(tok)
 
+    def _struck(self, tok: Token) -> list[Token]:
+        """Who or what an act of force struck: its victims, those of the verb it shares a subject with
+        ("attacked and killed two guards"), and what it was aimed "on" or "against" ("opened fire on
+        soldiers", "an attack against the army post")."""
+        aimed = [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("on", "against", "at")
+                 for g in c.children if g.dep_ == "pobj"]
+        joined = [v for c in tok.children if c.dep_ == "conj" and c.pos_ == "VERB" for v in self._own_victims(c)]
+        return self._victim_tokens(tok) + aimed + joined
+
     def _victim_tokens(self, verb: Token, depth: int = 0) -> list[Token]:
         found = self._own_victims(verb)
         if not found and depth < 2 and verb.dep_ in ("conj", "xcomp") and verb.head.pos_ in ("VERB", "AUX"):
@@ -673,8 +687,9 @@ class EventExtractor:
                 main.fatalities = q
 
     def _accidental(self, d: Draft, actors: ActorIndex) -> bool:
-        if d.cue.acled == "other" and d.type in (EventType.AID, EventType.COERCE):
-            # people evacuated or displaced by a flood, not by fighting
+        if d.cue.acled in ("other", "change") and d.type in (EventType.AID, EventType.COERCE, EventType.MOBILIZE,
+                                                             EventType.RETREAT):
+            # people evacuated or displaced by a flood, troops sent to dig out snowbound cars: not fighting
             lemmas = facts(d.trig.doc).sentence_lemmas(sent_start(d.trig))
             return bool(lemmas & self.lex.frame("non_political_causes"))
         if d.type not in (EventType.ASSAULT, EventType.COERCE) or self._armed(d.sources, actors):
@@ -795,6 +810,19 @@ class EventExtractor:
         tag.sources = sources
         tag.targets = tag.targets or targets
 
+    def _tag_event(self, doc: Doc, actors: ActorIndex) -> Draft:
+        """The event of a tagged note that tells none we can read ("Training: ... held a graduation ceremony"):
+        the tag itself, as the analyst coded it, done by the subject of the note's first sentence."""
+        f = facts(doc)
+        colon = next(i for i in range(min(len(doc), 6)) if f.lower[i] == ":")
+        tag = doc[:colon].text.strip().lower()
+        etype = EventType(self.note_types.get(tag, EventType.COERCE.value))
+        cue = Cue(f.lemma[0], doc[0].pos_, etype, None, self.note_labels[tag], (), weight=0.5)
+        d = Draft(doc[0], cue, Frame(Modality.ASSERTED), etype, tokens=[doc[0]], hints=[cue.acled])
+        if colon + 1 < len(doc):
+            d.sources = [k for k in (actors.actor_in(t) for t in subject_of(doc[colon + 1].sent.root)) if k]
+        return d
+
     def _told_again(self, d: Draft) -> bool:
         """"the attack", "the strikes": a noun trigger with an anaphoric determiner names an event told before."""
         t = d.trig
@@ -825,7 +853,7 @@ class EventExtractor:
         return _lemmas_around(doc, sent)
 
     def _finish(self, d: Draft, doc: Doc, actors: ActorIndex, places: PlaceIndex, dates: "_DateContext",
-                n: int, label: AcledCode | None = None) -> Event | None:
+                n: int, label: AcledCode | None = None, riot: str | None = None) -> Event | None:
         sent = d.trig.sent
         date = self._date(d, doc, dates, sent)
         place = self._place(d, places, sent)
@@ -838,7 +866,8 @@ class EventExtractor:
             hints = ["attack" if h == "clash" else h for h in hints]  # an ambush on buses is no battle
         acled = self.coder.code(d.type, hints, d.mode.acled if d.mode else None, d.frame.modality,
                                 [kinds.get(s, ActorKind.UNKNOWN) for s in d.sources],
-                                [kinds.get(t, ActorKind.UNKNOWN) for t in d.targets],
+                                self.coder.victim_kinds([kinds.get(t, ActorKind.UNKNOWN) for t in d.targets],
+                                                        self._struck(d.trig)),
                                 self._acled_lemmas(d, doc, sent),
                                 d.mode.mode if d.mode else None)
         if self.subtype is not None and d.frame.modality in CODED_MODALITIES:
@@ -852,6 +881,10 @@ class EventExtractor:
                 acled = rule  # the codebook's own words decided it (stones thrown, tear gas): the model does not overrule
         if label is not None and d.frame.modality in CODED_MODALITIES:
             acled = label  # the analyst's own tag of the note's event
+        elif riot is not None and d.frame.modality in CODED_MODALITIES:
+            # a demonstration note (its crowd size): every event it tells is the demonstration's
+            acled = self.coder.as_demonstration(acled, d.type, riot, hints,
+                                                self.coder.protest_lemmas(doc, 0, len(doc)))
         if d.type == EventType.PROTEST and acled.sub_event_type in ("Peaceful protest", None):
             tgt_ids = []  # a demonstration in front of the police station is not against the police
         if acled.event_type == "Riots" and (d.type == EventType.PROTEST or not self._armed(d.sources, actors)):
