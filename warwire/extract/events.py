@@ -134,10 +134,11 @@ class EventExtractor:
 
     def _triggers(self, doc: Doc, actors: ActorIndex):
         for tok in (doc[i] for i in self._trigger_positions(facts(doc))):
-            if tok.pos_ not in ("VERB", "NOUN", "PROPN", "ADP", "ADV") or tok.dep_ == "compound" and \
-                    not (tok.i > 1 and doc[tok.i - 1].text in ("-", "–")):
-                continue
-            if tok.i > 1 and doc[tok.i - 1].text in ("-", "–") and not doc[tok.i - 2].whitespace_:
+            joined_word = tok.i > 1 and doc[tok.i - 1].text in ("-", "–") and not doc[tok.i - 2].whitespace_
+            if tok.pos_ not in ("VERB", "NOUN", "PROPN", "ADP", "ADV") and not joined_word or \
+                    tok.dep_ == "compound" and not (tok.i > 1 and doc[tok.i - 1].text in ("-", "–")):
+                continue  # (the parser may tag the end of "counter-offensive" an adjective)
+            if joined_word:
                 joined = self._cue_text(doc[tok.i - 2].lower_ + tok.lower_, "NOUN")
                 if joined is not None:  # "shoot-out" is a shootout
                     yield tok, joined
@@ -699,7 +700,13 @@ class EventExtractor:
             return bool(lemmas & self.lex.frame("crime_words")) and "disrupted" in d.hints
         if lemmas & self.lex.frame("violence_words"):
             return False
-        return bool(lemmas & self.lex.frame("non_political_causes"))
+        causes = lemmas & self.lex.frame("non_political_causes")
+        if causes:  # "stormed a station" is no storm: a cause word the sentence uses as a violent verb is not one
+            doc, start = d.trig.doc, sent_start(d.trig)
+            causes = {w for w in causes if not all(doc[i].pos_ == "VERB" and w in self.cue_words
+                                                   for i in range(start, sent_end(d.trig))
+                                                   if facts(doc).lemma[i] == w)}
+        return bool(causes)
 
     def _crowd_as(self, d: Draft, actors: ActorIndex, gid: str, src_ids: list[str]) -> list[str]:
         """A crowd that turned violent is coded as rioters (ACLED): re-read its civilian or protester
