@@ -139,8 +139,10 @@ class EventExtractor:
                     tok.dep_ == "compound" and not (tok.i > 1 and doc[tok.i - 1].text in ("-", "–")):
                 continue  # (the parser may tag the end of "counter-offensive" an adjective)
             if joined_word:
-                joined = self._cue_text(doc[tok.i - 2].lower_ + tok.lower_, "NOUN")
-                if joined is not None:  # "shoot-out" is a shootout
+                first = doc[tok.i - 2].lower_
+                joined = self._cue_text(first + tok.lower_, "NOUN") or self._cue_text(first + tok.lemma_.lower(),
+                                                                                        "NOUN")
+                if joined is not None:  # "shoot-out" is a shootout, "shoot-outs" shootouts
                     yield tok, joined
                 continue  # "Iran-backed", "so-called", "US-led": a modifier, not an event
             if tok.pos_ in ("ADP", "ADV"):
