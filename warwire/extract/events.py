@@ -852,6 +852,11 @@ class EventExtractor:
             # a demonstration note (its crowd size): every event it tells is the demonstration's
             acled = self.coder.as_demonstration(acled, d.type, riot, hints,
                                                 self.coder.protest_lemmas(doc, 0, len(doc)))
+        if d.type == EventType.COERCE and "arrest" not in hints and label is None and riot is None and \
+                facts(doc).sentence_lemmas(sent.start) & self.lex.frame("crime_words"):
+            # smugglers caught, counterfeit goods seized: police work on crime, not politics (ACLED still codes
+            # the arrests themselves, of migrants or gang members)
+            acled = AcledCode()
         if d.type == EventType.PROTEST and acled.sub_event_type in ("Peaceful protest", None):
             tgt_ids = []  # a demonstration in front of the police station is not against the police
         if acled.event_type == "Riots" and (d.type == EventType.PROTEST or not self._armed(d.sources, actors)):
