@@ -77,6 +77,7 @@ class EventExtractor:
         self.civilian_victims = frozenset(lex.acled.get("civilian_victims") or ())
         self.unknown_perpetrator = frozenset(lex.acled.get("unidentified_perpetrator") or ())
         self.evidenced = frozenset(lex.acled.get("rules_over_model") or ())
+        self.final = frozenset(lex.acled.get("rules_final") or ())
         self.note_labels = {str(k).lower(): str(v) for k, v in (lex.acled.get("note_labels") or {}).items()}
         self.background_preps = frozenset(lex.acled.get("background_preps") or ())
         self.reactions = frozenset(EventType(t) for t in lex.acled.get("reaction_types") or ())
@@ -872,6 +873,8 @@ class EventExtractor:
                 bool(d.fatalities and (d.fatalities.min or 0) > 0)))
             if rule.sub_event_type in self.evidenced and acled.event_type is not None:
                 acled = rule  # the codebook's own words decided it (stones thrown, tear gas): the model does not overrule
+            if rule.sub_event_type in self.final:
+                acled = rule  # the weapon named as seized or stopped: the codebook's own definition
         if label is not None and d.frame.modality in CODED_MODALITIES:
             acled = label  # the analyst's own tag of the note's event
         elif riot is not None and d.frame.modality in CODED_MODALITIES:
