@@ -77,7 +77,11 @@ class EventExtractor:
         self.civilian_victims = frozenset(lex.acled.get("civilian_victims") or ())
         self.unknown_perpetrator = frozenset(lex.acled.get("unidentified_perpetrator") or ())
         self.evidenced = frozenset(lex.acled.get("rules_over_model") or ())
+        self.final = frozenset(lex.acled.get("rules_final") or ())
         self.note_labels = {str(k).lower(): str(v) for k, v in (lex.acled.get("note_labels") or {}).items()}
+        self.background_preps = frozenset(lex.acled.get("background_preps") or ())
+        self.reactions = frozenset(EventType(t) for t in lex.acled.get("reaction_types") or ())
+        self.responsibility = frozenset(lex.acled.get("responsibility_words") or ())
         self.note_types = {str(k).lower(): str(v) for k, v in (lex.acled.get("note_label_types") or {}).items()}
         self.demand_modals, self.demand_speech = lex.frame("demand_modals"), lex.frame("demand_speech")
         self.measure_nouns = lex.frame("measure_nouns")
@@ -113,6 +117,8 @@ class EventExtractor:
             labelled = self._tag_event(doc, actors)
             drafts.append(labelled)
         riot = self.coder.riot_hint(doc)
+        at = {d.trig.i: d for d in drafts}
+        background = {id(d) for d in drafts if self._background(d, at)}
         for d in sorted(drafts, key=lambda d: d.trig.i):
             if d.trig.idx < body_start:
                 continue
@@ -125,7 +131,8 @@ class EventExtractor:
                 continue  # "does not seek escalation": a stance, not an event
             if d.frame.modality == Modality.HYPOTHETICAL and not (d.sources and d.targets):
                 continue  # a fear or a condition with nobody on one side says too little to code
-            ev = self._finish(d, doc, actors, places, dates, len(events) + 1, label if d is labelled else None, riot)
+            ev = self._finish(d, doc, actors, places, dates, len(events) + 1, label if d is labelled else None, riot,
+                              id(d) in background)
             if ev is not None:
                 events.append(ev)
         return events
@@ -819,6 +826,25 @@ class EventExtractor:
         tag.sources = sources
         tag.targets = tag.targets or targets
 
+    def _background(self, d: Draft, at: dict[int, Draft]) -> bool:
+        """Whether ``d`` is told as the reason for another event ("expelled diplomats for taking part in
+        protests", "sanctions over the bombing") or as what someone is responsible for ("claimed responsibility
+        for a car bomb that killed eight"): a cause preposition on the way up to the event that answers it."""
+        lemma = facts(d.trig.doc).lemma
+        t, cause = d.trig, False
+        for _ in range(6):
+            if t.head.i == t.i:
+                return False
+            if t.dep_ == "prep" and lemma[t.i] in self.background_preps:
+                if lemma[t.head.i] in self.responsibility:
+                    return True
+                cause = True
+            t = t.head
+            gov = at.get(t.i)
+            if gov is not None and gov is not d and gov.type in self.reactions:
+                return cause  # an act under another act ("a bomb that killed eight") is read on up
+        return False
+
     def _tag_event(self, doc: Doc, actors: ActorIndex) -> Draft:
         """The event of a tagged note that tells none we can read ("Training: ... held a graduation ceremony"):
         the tag itself, as the analyst coded it, done by the subject of the note's first sentence."""
@@ -862,7 +888,8 @@ class EventExtractor:
         return _lemmas_around(doc, sent)
 
     def _finish(self, d: Draft, doc: Doc, actors: ActorIndex, places: PlaceIndex, dates: "_DateContext",
-                n: int, label: AcledCode | None = None, riot: str | None = None) -> Event | None:
+                n: int, label: AcledCode | None = None, riot: str | None = None,
+                background: bool = False) -> Event | None:
         sent = d.trig.sent
         date = self._date(d, doc, dates, sent)
         place = self._place(d, places, sent)
@@ -888,12 +915,21 @@ class EventExtractor:
                 bool(d.fatalities and (d.fatalities.min or 0) > 0)))
             if rule.sub_event_type in self.evidenced and acled.event_type is not None:
                 acled = rule  # the codebook's own words decided it (stones thrown, tear gas): the model does not overrule
+            if rule.sub_event_type in self.final:
+                acled = rule  # the weapon named as seized or stopped: the codebook's own definition
         if label is not None and d.frame.modality in CODED_MODALITIES:
             acled = label  # the analyst's own tag of the note's event
         elif riot is not None and d.frame.modality in CODED_MODALITIES:
             # a demonstration note (its crowd size): every event it tells is the demonstration's
             acled = self.coder.as_demonstration(acled, d.type, riot, hints,
                                                 self.coder.protest_lemmas(doc, 0, len(doc)))
+        if background and label is None and riot is None:
+            acled = AcledCode()  # the reason given for a sanction, what someone is held responsible for
+        if d.type == EventType.COERCE and "arrest" not in hints and label is None and riot is None and \
+                facts(doc).sentence_lemmas(sent.start) & self.lex.frame("crime_words"):
+            # smugglers caught, counterfeit goods seized: police work on crime, not politics (ACLED still codes
+            # the arrests themselves, of migrants or gang members)
+            acled = AcledCode()
         if d.type == EventType.PROTEST and acled.sub_event_type in ("Peaceful protest", None):
             tgt_ids = []  # a demonstration in front of the police station is not against the police
         if acled.event_type == "Riots" and (d.type == EventType.PROTEST or not self._armed(d.sources, actors)):
