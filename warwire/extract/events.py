@@ -23,7 +23,8 @@ from .docfacts import DocFacts, facts, kids, sent_end, sent_start
 from .modality import Frame, ModalityReader
 from .places import PlaceIndex, coded_at
 from .quantities import Counter
-from .roles import carrier_roles, noun_roles, passive, subject_of, two_sides_between, verb_roles
+from .roles import (agent_keys, carrier_roles, device_agents, noun_roles, passive, subject_of, two_sides_between,
+                    verb_roles)
 
 PRODUCER = "warwire.events.rules.v1"
 LOCATIVE = ("in", "at", "near", "outside", "around", "inside", "on", "across", "along", "into", "within")
@@ -213,6 +214,8 @@ class EventExtractor:
             d.hints = d.hints + ["clash"]
         if tok.pos_ == "VERB":
             d.sources, d.targets = verb_roles(actors, tok, clash)
+            if d.type == EventType.ASSAULT and not passive(tok):
+                self._planted(d, actors)
             if not d.sources:
                 d.sources = self._agent_behind(tok, actors)
             if not d.targets and d.cue.acled in ("looting", "abduct", "arrest", "attack"):
@@ -269,12 +272,23 @@ class EventExtractor:
                         if n_cue is not None:
                             n_clash = n_cue.acled == "clash" or two_sides_between(actors, n)
                             n_src, n_tgt = noun_roles(actors, n, n_clash)
-                            d.sources = [k for k in n_src if k not in d.targets]
+                            # "a militant of X was killed during a clash between X and Y": the clash's sides
+                            d.sources = n_src if n_clash else [k for k in n_src if k not in d.targets]
                             if n_clash and d.sources:  # "shot dead during a clash between X and Y"
-                                d.targets = [k for k in n_tgt if k not in d.sources] + d.targets
+                                d.targets = [k for k in [*n_tgt, *d.targets] if k not in d.sources]
                                 d.hints = d.hints + ["clash"]
         if d.type == EventType.ASSAULT and not d.sources and d.frame.modality == Modality.ASSERTED:
             d.sources = self._armed_nearby(d, actors)
+
+    @staticmethod
+    def _planted(d: Draft, actors: ActorIndex) -> None:
+        """"a convoy struck an IED planted by X": X attacked the convoy, whose subject is the victim."""
+        tok = d.trig
+        planters = [k for o in tok.children if o.dep_ in ("dobj", "obj") for k in device_agents(actors, o)] or \
+            [k for c in tok.children if c.dep_ == "ccomp" and c.tag_ == "VBN" and  # the small parser's reading
+             any(x.dep_ == "nsubj" for x in c.children) for k in agent_keys(actors, c)]
+        if planters:
+            d.sources, d.targets = planters, [k for k in [*d.sources, *d.targets] if k not in planters]
 
     def _armed_nearby(self, d: Draft, actors: ActorIndex) -> list[str]:
         """When the parse links no attacker (small parsers misread "two armed men on a motorcycle shot and
