@@ -795,19 +795,31 @@ class EventExtractor:
         first_end = f.sent_end[colon + 1] if colon + 1 < len(doc) else len(doc)
         told = sorted((d for d in drafts if d.trig.i < first_end and d.frame.modality in CODED_MODALITIES),
                       key=lambda d: (d.trig.i < colon, d.trig.i))  # the tag word itself last: the text tells more
-        if told and told[0].trig.i < colon and not told[0].sources:
-            self._body_roles(told[0], doc[colon + 1].sent.root if colon + 1 < len(doc) else None, actors)
+        if told and not told[0].sources and colon + 1 < len(doc):
+            self._body_roles(told[0], colon + 1, actors)
         return AcledCode(*code), (told[0] if told else None)
 
     @staticmethod
-    def _body_roles(tag: Draft, root: Token | None, actors: ActorIndex) -> None:
+    def _body_roles(tag: Draft, start: int, actors: ActorIndex) -> None:
         """"Looting: On 3 May, militants robbed a shop": the tag names the event and the note's main verb
-        tells who did it to whom, though the verb is no trigger of its own."""
-        if root is None or root.pos_ != "VERB" or root.i == tag.trig.i:
+        tells who did it to whom, though the verb is no trigger of its own. When the parse gives the verb no
+        subject (the small parser often reads "the military sealed off a house" after a tag as a noun phrase),
+        the first armed actor the note names, not as an object, is the one who acted, as notes tell it."""
+        doc = actors.doc
+        root = doc[start].sent.root
+        if root.pos_ == "VERB" and tag.trig.i < start:
+            sources, targets = verb_roles(actors, root)
+            tag.sources, tag.targets = sources, tag.targets or targets
+        if tag.sources:
             return
-        sources, targets = verb_roles(actors, root)
-        tag.sources = sources
-        tag.targets = tag.targets or targets
+        end = facts(doc).end_after(doc[start].sent.end, 1)
+        first = next((m for m in sorted(actors.mentions, key=lambda m: m.start) if start <= m.start < end and
+                      m.kind in ARMED_KINDS and not m.descriptive and
+                      (doc[m.end - 1].dep_ not in ("pobj", "dobj", "poss") or doc[m.end - 1].head.lower_ == "by")),
+                     None)
+        if first is not None:
+            tag.sources = [first.key]
+            tag.targets = [t for t in tag.targets if t != first.key]
 
     def _told_again(self, d: Draft) -> bool:
         """"the attack", "the strikes": a noun trigger with an anaphoric determiner names an event told before."""
