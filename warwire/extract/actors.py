@@ -167,7 +167,7 @@ class ActorIndex:
                             (c.dep_ == "prep" and c.lower_ == "of") or \
                             (c.dep_ == "pobj" and t.lower_ == "of" and t.head.lemma_.lower() in self.collective):
                         key = self.actor_at(c)
-                        if key and c.dep_ != "poss":
+                        if key and (c.dep_ != "poss" or t.lemma_.lower() in self.collective):  # "X's positions"
                             return key
                         nxt.append(c)
             frontier = nxt

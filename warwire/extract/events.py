@@ -23,7 +23,8 @@ from .docfacts import DocFacts, facts, kids, sent_end, sent_start
 from .modality import Frame, ModalityReader
 from .places import PlaceIndex, PMention, coded_at
 from .quantities import Counter
-from .roles import carrier_roles, noun_roles, passive, subject_of, two_sides_between, verb_roles
+from .roles import (agent_keys, carrier_roles, device_agents, noun_roles, passive, subject_of, two_sides_between,
+                    verb_roles)
 
 PRODUCER = "warwire.events.rules.v1"
 LOCATIVE = ("in", "at", "near", "outside", "around", "inside", "on", "across", "along", "into", "within")
@@ -228,6 +229,8 @@ class EventExtractor:
             d.hints = d.hints + ["clash"]
         if tok.pos_ == "VERB":
             d.sources, d.targets = verb_roles(actors, tok, clash)
+            if d.type == EventType.ASSAULT and not passive(tok):
+                self._planted(d, actors)
             if not d.sources:
                 d.sources = self._agent_behind(tok, actors)
             if not d.targets and d.cue.acled in ("looting", "abduct", "arrest", "attack"):
@@ -284,12 +287,23 @@ class EventExtractor:
                         if n_cue is not None:
                             n_clash = n_cue.acled == "clash" or two_sides_between(actors, n)
                             n_src, n_tgt = noun_roles(actors, n, n_clash)
-                            d.sources = [k for k in n_src if k not in d.targets]
+                            # "a militant of X was killed during a clash between X and Y": the clash's sides
+                            d.sources = n_src if n_clash else [k for k in n_src if k not in d.targets]
                             if n_clash and d.sources:  # "shot dead during a clash between X and Y"
-                                d.targets = [k for k in n_tgt if k not in d.sources] + d.targets
+                                d.targets = [k for k in [*n_tgt, *d.targets] if k not in d.sources]
                                 d.hints = d.hints + ["clash"]
         if d.type == EventType.ASSAULT and not d.sources and d.frame.modality == Modality.ASSERTED:
             d.sources = self._armed_nearby(d, actors)
+
+    @staticmethod
+    def _planted(d: Draft, actors: ActorIndex) -> None:
+        """"a convoy struck an IED planted by X": X attacked the convoy, whose subject is the victim."""
+        tok = d.trig
+        planters = [k for o in tok.children if o.dep_ in ("dobj", "obj") for k in device_agents(actors, o)] or \
+            [k for c in tok.children if c.dep_ == "ccomp" and c.tag_ == "VBN" and  # the small parser's reading
+             any(x.dep_ == "nsubj" for x in c.children) for k in agent_keys(actors, c)]
+        if planters:
+            d.sources, d.targets = planters, [k for k in [*d.sources, *d.targets] if k not in planters]
 
     def _armed_nearby(self, d: Draft, actors: ActorIndex) -> list[str]:
         """When the parse links no attacker (small parsers misread "two armed men on a motorcycle shot and
@@ -812,19 +826,31 @@ class EventExtractor:
         first_end = f.sent_end[colon + 1] if colon + 1 < len(doc) else len(doc)
         told = sorted((d for d in drafts if d.trig.i < first_end and d.frame.modality in CODED_MODALITIES),
                       key=lambda d: (d.trig.i < colon, d.trig.i))  # the tag word itself last: the text tells more
-        if told and told[0].trig.i < colon and not told[0].sources:
-            self._body_roles(told[0], doc[colon + 1].sent.root if colon + 1 < len(doc) else None, actors)
+        if told and not told[0].sources and colon + 1 < len(doc):
+            self._body_roles(told[0], colon + 1, actors)
         return AcledCode(*code), (told[0] if told else None)
 
     @staticmethod
-    def _body_roles(tag: Draft, root: Token | None, actors: ActorIndex) -> None:
+    def _body_roles(tag: Draft, start: int, actors: ActorIndex) -> None:
         """"Looting: On 3 May, militants robbed a shop": the tag names the event and the note's main verb
-        tells who did it to whom, though the verb is no trigger of its own."""
-        if root is None or root.pos_ != "VERB" or root.i == tag.trig.i:
+        tells who did it to whom, though the verb is no trigger of its own. When the parse gives the verb no
+        subject (the small parser often reads "the military sealed off a house" after a tag as a noun phrase),
+        the first armed actor the note names, not as an object, is the one who acted, as notes tell it."""
+        doc = actors.doc
+        root = doc[start].sent.root
+        if root.pos_ == "VERB" and tag.trig.i < start:
+            sources, targets = verb_roles(actors, root)
+            tag.sources, tag.targets = sources, tag.targets or targets
+        if tag.sources:
             return
-        sources, targets = verb_roles(actors, root)
-        tag.sources = sources
-        tag.targets = tag.targets or targets
+        end = facts(doc).end_after(doc[start].sent.end, 1)
+        first = next((m for m in sorted(actors.mentions, key=lambda m: m.start) if start <= m.start < end and
+                      m.kind in ARMED_KINDS and not m.descriptive and
+                      (doc[m.end - 1].dep_ not in ("pobj", "dobj", "poss") or doc[m.end - 1].head.lower_ == "by")),
+                     None)
+        if first is not None:
+            tag.sources = [first.key]
+            tag.targets = [t for t in tag.targets if t != first.key]
 
     def _background(self, d: Draft, at: dict[int, Draft]) -> bool:
         """Whether ``d`` is told as the reason for another event ("expelled diplomats for taking part in

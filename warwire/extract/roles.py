@@ -106,6 +106,11 @@ def verb_roles(idx: ActorIndex, verb: Token, clash: bool = False) -> tuple[list[
     return sources, [t for t in targets if t not in sources]
 
 
+def agent_keys(idx: ActorIndex, verb: Token) -> list[str]:
+    """The actors of a verb's "by X"."""
+    return _keys(idx, _agents(verb))
+
+
 def device_agents(idx: ActorIndex, thing: Token) -> list[str]:
     """Who is behind a device or weapon named as the subject: "a bomb planted by militants exploded",
     "an IED by Al Shabaab detonated"."""
