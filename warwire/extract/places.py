@@ -515,10 +515,10 @@ def _suffixed(text: str) -> bool:
 def coded_at(doc: Doc) -> list[int]:
     """Where the name after "coded as", "coded to" starts (ACLED's notes: the place the event is coded to)."""
     f = facts(doc)
-    out = []
-    for i in f.where(CODED_VERBS):
-        if any(tuple(f.lower[i + 2 - len(words):i + 2]) == words for words in CODED_PHRASES if i + 2 >= len(words)):
-            out.append(i + 2)
+    out = f.memo.get("coded_at")  # asked once per event: read the document once
+    if out is None:
+        out = f.memo["coded_at"] = [i + 2 for i in f.where(CODED_VERBS) if any(
+            tuple(f.lower[i + 2 - len(words):i + 2]) == words for words in CODED_PHRASES if i + 2 >= len(words))]
     return out
 
 
