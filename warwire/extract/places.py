@@ -426,15 +426,18 @@ class PlaceFinder:
         cands = {id(m): [e for e in self.gaz.lookup(m.text) if _plausible_entry(e, m)] for m in idx.mentions}
         anchors = [c[0] for c in cands.values() if len(c) == 1]
         first: Counter = Counter(context)
+        votes: dict[int, tuple[str, int]] = {}
         for m in idx.mentions:
             c = cands[id(m)]
             if c:
                 best = max(c, key=lambda e: self._score(e, m, context, anchors))
-                first[best.country] += 2 if len({e.country for e in c}) == 1 else 1
+                votes[id(m)] = (best.country, 2 if len({e.country for e in c}) == 1 else 1)
+                first[best.country] += votes[id(m)][1]
         for m in idx.mentions:
             c = cands[id(m)]
-            if c:
-                m.entry = max(c, key=lambda e: self._score(e, m, first, anchors))
+            if c:  # read against the others' votes, not its own: "Cancun, Quintana Roo" is not Changchun's
+                own = Counter({votes[id(m)][0]: votes[id(m)][1]})
+                m.entry = max(c, key=lambda e: self._score(e, m, first - own, anchors))
 
     @staticmethod
     def _score(e: PlaceEntry, m: PMention, context: Counter, anchors: list[PlaceEntry]) -> float:
