@@ -910,7 +910,7 @@ class EventExtractor:
         """The words ACLED's coding looks at: a protest's sentence and the two after it, where the report
         tells how it went; for other events the sentence and the next."""
         if d.type == EventType.PROTEST:
-            return self.coder.protest_lemmas(doc, sent.start, facts(doc).end_after(sent.end, 2), d.trig)
+            return self.coder.protest_lemmas(doc, sent.start, _told_until(doc, sent, 2), d.trig)
         return _lemmas_around(doc, sent)
 
     def _finish(self, d: Draft, doc: Doc, actors: ActorIndex, places: PlaceIndex, dates: "_DateContext",
@@ -1182,10 +1182,21 @@ def _has_own_date(sent) -> bool:
     return any(t.ent_type_ == "DATE" for t in sent)
 
 
+def _told_until(doc: Doc, sent, following: int) -> int:
+    """Where the ``following`` sentences after ``sent`` end, stopping before one that opens with its own date
+    ("On 8 March, students rioted in ..."): that one tells another event, not how this one went."""
+    f = facts(doc)
+    end = sent.end
+    for _ in range(following):
+        if end >= len(doc) or any(t.ent_type_ == "DATE" for t in doc[end:end + 3]):
+            break
+        end = f.end_after(end, 1)
+    return end
+
+
 def _lemmas_around(doc: Doc, sent) -> set[str]:
     """Lemmas of ``sent`` and the sentence after it, where a report tells how it went on."""
-    f = facts(doc)
-    return set(f.lemma[sent.start:f.end_after(sent.end, 1)])
+    return set(facts(doc).lemma[sent.start:_told_until(doc, sent, 1)])
 
 
 def _named_by_trigger(d: Draft, actors: ActorIndex, gid: str, kind: ActorKind) -> bool:
