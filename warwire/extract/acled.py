@@ -61,6 +61,10 @@ class AcledCoder:
         if etype == EventType.ASSAULT and force and (any(k == ActorKind.PROTESTERS for k in tgt) or force in hints):
             # tear gas on demonstrators, "dispersed a march" (a protest, not an actor): the authorities' answer
             return self._force(force, lemmas)
+        if etype == EventType.ASSAULT and any(k == ActorKind.PROTESTERS for k in tgt) and \
+                any(k in STATE_KINDS for k in src) and not remote and ("attack" in hints or "clash" in hints):
+            # police beating or shooting demonstrators: force against a protest, not violence against civilians
+            return self._force("excessive_force", lemmas)
         if "disrupted" in hints:  # "intercepted two missiles": the weapon named is the one that was stopped
             return "disrupted"
         if remote:  # the most specific means: a suicide bomber's blast is a suicide bomb, not an IED
