@@ -12,6 +12,7 @@ CODED_MODALITIES = frozenset({Modality.ASSERTED, Modality.CLAIMED, Modality.ALLE
 STATE_KINDS = frozenset({ActorKind.STATE, ActorKind.GOVERNMENT, ActorKind.MILITARY, ActorKind.POLICE})
 DEMONSTRATION_TYPES = frozenset({"Protests", "Riots"})
 VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
+FORCE_HINTS = ("protest_intervention", "excessive_force")  # the authorities' force against a demonstration
 
 
 class AcledCoder:
@@ -22,6 +23,8 @@ class AcledCoder:
         self.civilian = frozenset(ActorKind(k) for k in table.get("civilian_target_kinds") or ())
         self.intervention = frozenset(table.get("intervention") or ())
         self.excessive = frozenset(table.get("excessive") or ())
+        self.severe = frozenset(table.get("severe_force") or ())
+        self.crowd_violence = frozenset(table.get("crowd_violence") or ())
         self.violent = frozenset(table.get("violent") or ())
         self.weapons = frozenset(table.get("weapons") or ())
         self.crowd_words = frozenset(table.get("crowd") or ())
@@ -54,9 +57,14 @@ class AcledCoder:
         remote = [h for h in hints if h in self.remote]
         if mode_hint and etype == EventType.ASSAULT and (mode_hint in self.remote or mode_hint in ("abduct", "sexual")):
             remote.append(mode_hint)
-        if etype == EventType.ASSAULT and mode_hint in ("protest_intervention", "excessive_force") and \
-                any(k == ActorKind.PROTESTERS for k in tgt):
-            return mode_hint  # tear gas on demonstrators: the authorities' answer to a protest
+        force = next((h for h in (mode_hint, *hints) if h in FORCE_HINTS), None)
+        if etype == EventType.ASSAULT and force and (any(k == ActorKind.PROTESTERS for k in tgt) or force in hints):
+            # tear gas on demonstrators, "dispersed a march" (a protest, not an actor): the authorities' answer
+            return self._force(force, lemmas)
+        if etype == EventType.ASSAULT and any(k == ActorKind.PROTESTERS for k in tgt) and \
+                any(k in STATE_KINDS for k in src) and not remote and ("attack" in hints or "clash" in hints):
+            # police beating or shooting demonstrators: force against a protest, not violence against civilians
+            return self._force("excessive_force", lemmas)
         if "disrupted" in hints:  # "intercepted two missiles": the weapon named is the one that was stopped
             return "disrupted"
         if remote:  # the most specific means: a suicide bomber's blast is a suicide bomb, not an IED
@@ -127,6 +135,15 @@ class AcledCoder:
         if any(k in STATE_KINDS for k in src):
             return "regain"
         return "overtake" if src else hint
+
+    def _force(self, hint: str, lemmas: set[str]) -> str:
+        """The authorities' force against a demonstration as ACLED's codebook codes it: a violent demonstration
+        when the demonstrators fought too, excessive force when it hurt people, else as the trigger said."""
+        if lemmas & self.crowd_violence:
+            return "violent_demo"
+        if lemmas & self.severe:
+            return "excessive_force"
+        return hint
 
     def _protest(self, hints, lemmas) -> str:
         if "mob" in hints:

@@ -86,6 +86,7 @@ class EventExtractor:
         self.note_types = {str(k).lower(): str(v) for k, v in (lex.acled.get("note_label_types") or {}).items()}
         self.demand_modals, self.demand_speech = lex.frame("demand_modals"), lex.frame("demand_speech")
         self.measure_nouns = lex.frame("measure_nouns")
+        self.container_verbs = lex.frame("container_verbs")
         self.consequence_verbs = lex.frame("consequence_verbs")
         self.displacement = lex.frame("displacement_words")
         self.met_by_forces = lex.frame("protest_met_by_forces")
@@ -182,19 +183,31 @@ class EventExtractor:
                 return cue
             lemma_of = facts(tok.doc).lemma
             if any(c.dep == cue.requires_dep and (not cue.requires or lemma_of[c.i] in cue.requires or
-                                                  self._measured(tok.doc[c.i]) & cue.requires)
+                                                  self._measured(tok.doc[c.i]) & cue.requires or
+                                                  self._compounds(tok.doc[c.i]) & cue.requires)
                    for c in kids(tok)):
                 return cue
         if lemma in self.demand_speech and self._demanded(tok) is not None:
             return self.demand_cue  # "Russia said Sudan must return the helicopter": a demand
         return None
 
+    @staticmethod
+    def _compounds(tok: Token) -> set[str]:
+        """"chlorine munitions were dropped", "sarin rockets": the word a compound names its kind by."""
+        return {c.lemma_.lower() for c in tok.children if c.dep_ == "compound"}
+
     def _measured(self, tok: Token) -> set[str]:
-        """"a large amount of ammunition", "a number of rifles": what a measure noun measures."""
+        """"a large amount of ammunition", "80kg of explosives and mines", "packages containing explosive
+        devices": what a measure or container noun measures or holds."""
         if tok.lemma_.lower() not in self.measure_nouns:
             return set()
-        return {g.lemma_.lower() for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
-                for g in c.children if g.dep_ == "pobj"}
+        held = [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "with")
+                for g in c.children if g.dep_ == "pobj"]
+        for verb in tok.children:
+            if verb.dep_ == "acl" and verb.lemma_.lower() in self.container_verbs:
+                held += [g for c in verb.children if c.dep_ == "dobj" or c.dep_ == "prep" and c.lower_ == "with"
+                         for g in ([c] if c.dep_ == "dobj" else [x for x in c.children if x.dep_ == "pobj"])]
+        return {t.lemma_.lower() for g in held for t in (g, *g.conjuncts)}
 
     def _demanded(self, tok: Token) -> Token | None:
         """The clause a reporting verb presents as an obligation of someone else ("Y must do Z")."""
@@ -718,6 +731,8 @@ class EventExtractor:
             return bool(lemmas & self.lex.frame("non_political_causes"))
         if d.type not in (EventType.ASSAULT, EventType.COERCE) or self._armed(d.sources, actors):
             return False
+        if d.cue.acled == "chemical":
+            return False  # "dropped containers of toxic gas": the gas is the weapon the trigger says was used
         lemmas = facts(d.trig.doc).sentence_lemmas(sent_start(d.trig))
         if d.type == EventType.COERCE:
             return bool(lemmas & self.lex.frame("crime_words")) and "disrupted" in d.hints
@@ -910,7 +925,7 @@ class EventExtractor:
         """The words ACLED's coding looks at: a protest's sentence and the two after it, where the report
         tells how it went; for other events the sentence and the next."""
         if d.type == EventType.PROTEST:
-            return self.coder.protest_lemmas(doc, sent.start, facts(doc).end_after(sent.end, 2), d.trig)
+            return self.coder.protest_lemmas(doc, sent.start, _told_until(doc, sent, 2), d.trig)
         return _lemmas_around(doc, sent)
 
     def _finish(self, d: Draft, doc: Doc, actors: ActorIndex, places: PlaceIndex, dates: "_DateContext",
@@ -1182,10 +1197,21 @@ def _has_own_date(sent) -> bool:
     return any(t.ent_type_ == "DATE" for t in sent)
 
 
+def _told_until(doc: Doc, sent, following: int) -> int:
+    """Where the ``following`` sentences after ``sent`` end, stopping before one that opens with its own date
+    ("On 8 March, students rioted in ..."): that one tells another event, not how this one went."""
+    f = facts(doc)
+    end = sent.end
+    for _ in range(following):
+        if end >= len(doc) or any(t.ent_type_ == "DATE" for t in doc[end:end + 3]):
+            break
+        end = f.end_after(end, 1)
+    return end
+
+
 def _lemmas_around(doc: Doc, sent) -> set[str]:
     """Lemmas of ``sent`` and the sentence after it, where a report tells how it went on."""
-    f = facts(doc)
-    return set(f.lemma[sent.start:f.end_after(sent.end, 1)])
+    return set(facts(doc).lemma[sent.start:_told_until(doc, sent, 1)])
 
 
 def _named_by_trigger(d: Draft, actors: ActorIndex, gid: str, kind: ActorKind) -> bool:
