@@ -23,8 +23,8 @@ from .docfacts import DocFacts, facts, kids, sent_end, sent_start
 from .modality import Frame, ModalityReader
 from .places import PlaceIndex, PMention, coded_at
 from .quantities import Counter
-from .roles import (agent_keys, carrier_roles, device_agents, noun_roles, passive, subject_of, two_sides_between,
-                    verb_roles)
+from .roles import (agent_keys, carrier_roles, device_agents, noun_roles, passive, subject_of, thrown_at,
+                    two_sides_between, verb_roles)
 
 PRODUCER = "warwire.events.rules.v1"
 LOCATIVE = ("in", "at", "near", "outside", "around", "inside", "on", "across", "along", "into", "within")
@@ -242,6 +242,8 @@ class EventExtractor:
                              for k in self._weapon_owner(obj, actors) if k not in d.sources]
         else:
             d.sources, d.targets = noun_roles(actors, tok, clash)
+            if not d.targets:
+                d.targets = [k for k in thrown_at(actors, tok) if k not in d.sources]
             if not d.sources:
                 d.sources = self._demonym_source(tok, actors) or self._led_to_by(tok, actors)
         if d.cue is self.demand_cue:  # the one the demand is made of: the clause's subject

@@ -156,6 +156,17 @@ def noun_roles(idx: ActorIndex, noun: Token, clash: bool = False) -> tuple[list[
     return sources, [t for t in targets if t not in sources]
 
 
+def thrown_at(idx: ActorIndex, noun: Token) -> list[str]:
+    """The target of a noun trigger that is a verb's object, when the verb holds the "at X" or "on X":
+    "hurled two bombs at a convoy", "threw grenades at the police station" (the parse hangs the
+    phrase on the verb that throws the weapon, not on the weapon)."""
+    if noun.dep_ not in ("dobj", "obj") or noun.head.pos_ != "VERB":
+        return []
+    objs = [g for c in noun.head.children if c.dep_ == "prep" and c.lower_ in TARGET_PREPS
+            for g in c.children if g.dep_ == "pobj"]
+    return _keys(idx, objs)
+
+
 def two_sides_between(idx: ActorIndex, tok: Token) -> bool:
     """"between X and Y" on the trigger or its verb names two actors: both sides of a fight."""
     return any(len(_keys(idx, [g for g in tok.doc[c.i].children if g.dep_ == "pobj"])) >= 2
