@@ -23,8 +23,8 @@ from .docfacts import DocFacts, facts, kids, sent_end, sent_start
 from .modality import Frame, ModalityReader
 from .places import PlaceIndex, PMention, coded_at
 from .quantities import Counter
-from .roles import (agent_keys, carrier_roles, device_agents, noun_roles, passive, subject_of, thrown_at,
-                    two_sides_between, verb_roles)
+from .roles import (agent_keys, carrier_roles, device_agents, noun_roles, passive, phrase_keys, subject_of,
+                    thrown_at, two_sides_between, verb_roles)
 
 PRODUCER = "warwire.events.rules.v1"
 LOCATIVE = ("in", "at", "near", "outside", "around", "inside", "on", "across", "along", "into", "within")
@@ -229,6 +229,8 @@ class EventExtractor:
             d.hints = d.hints + ["clash"]
         if tok.pos_ == "VERB":
             d.sources, d.targets = verb_roles(actors, tok, clash)
+            if clash and tok.lemma_.lower() in self.repel:
+                self._attacker_first(d, actors)
             if d.type == EventType.ASSAULT and not passive(tok):
                 self._planted(d, actors)
             if not d.sources:
@@ -306,6 +308,23 @@ class EventExtractor:
              any(x.dep_ == "nsubj" for x in c.children) for k in agent_keys(actors, c)]
         if planters:
             d.sources, d.targets = planters, [k for k in [*d.sources, *d.targets] if k not in planters]
+
+    @staticmethod
+    def _attacker_first(d: Draft, actors: ActorIndex) -> None:
+        """"Y repelled the attack of X", "X advanced but were repulsed by Y": the fight is told from the
+        defender's side, but the side that attacked is the source (ACLED's actor 1) and the defender its
+        target. Only when the text names both sides."""
+        tok = d.trig
+        if passive(tok):
+            own = [c for c in tok.children if c.dep_ == "nsubjpass"]
+            attackers = phrase_keys(actors, own or subject_of(tok))
+            defenders = agent_keys(actors, tok)
+        else:  # the attackers are the object, or the authors of the attack it names ("the attack of X")
+            attackers, defenders = d.targets or [k for o in tok.children if o.dep_ in ("dobj", "obj")
+                                                 for k in noun_roles(actors, o)[0]], d.sources
+        attackers = [k for k in attackers if k not in defenders]
+        if attackers and defenders:
+            d.sources, d.targets = list(attackers), list(defenders)
 
     def _armed_nearby(self, d: Draft, actors: ActorIndex) -> list[str]:
         """When the parse links no attacker (small parsers misread "two armed men on a motorcycle shot and

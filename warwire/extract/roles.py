@@ -39,6 +39,11 @@ def _keys(idx: ActorIndex, toks: list[Token]) -> list[str]:
     return out
 
 
+def phrase_keys(idx: ActorIndex, toks: list[Token]) -> list[str]:
+    """The actors the noun phrases headed by ``toks`` (and their conjuncts) name, in order."""
+    return _keys(idx, toks)
+
+
 def passive(tok: Token) -> bool:
     return any(c.dep in ("nsubjpass", "auxpass") for c in kids(tok)) or \
         (tok.tag_ == "VBN" and tok.dep_ in ("acl", "amod") and tok.pos_ == "VERB")
