@@ -774,6 +774,16 @@ class EventExtractor:
         return src_ids
 
     @staticmethod
+    def _other_crowd(d: Draft, actors: ActorIndex) -> str:
+        """"Two groups clashed", "rival supporters fought each other": a crowd fight with one crowd named has
+        rioters on both sides (ACLED's Rioters vs Rioters); the other side is implied by the trigger, an actor
+        of its own apart from the first crowd (``restyled`` keeps it apart)."""
+        tok = d.trig
+        return actors.imply(AMention(tok.i, tok.i + 1, tok.idx, tok.idx + len(tok), "generic:rioters/other", None,
+                                     tok.text, ActorKind.PROTESTERS, None, generic="rioters", descriptive=True,
+                                     restyled=True))
+
+    @staticmethod
     def _victims_by_definition(d: Draft, actors: ActorIndex) -> list[str]:
         """Violence against civilians, looting and arrests have civilians on the receiving end by ACLED's
         definition: when the text names no target, the civilians are named by the trigger itself."""
@@ -982,6 +992,9 @@ class EventExtractor:
         if acled.event_type == "Riots" and (d.type == EventType.PROTEST or not self._armed(d.sources, actors)):
             src_ids = self._crowd_as(d, actors, "rioters", src_ids)
             tgt_ids = [t for t in dict.fromkeys(d.targets) if t not in src_ids]  # "a man beaten by residents"
+            if not tgt_ids and src_ids and src_ids[0] == "generic:rioters" and \
+                    (d.cue.acled == "clash" or "clash" in d.hints):
+                tgt_ids = [self._other_crowd(d, actors)]
         if self.subtype is None and d.type == EventType.ASSAULT and acled.event_type is None and d.fatalities and \
                 d.frame.modality == Modality.ASSERTED:
             acled = AcledCode("Violence against civilians", "Attack")
