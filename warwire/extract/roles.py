@@ -91,7 +91,9 @@ def verb_roles(idx: ActorIndex, verb: Token, clash: bool = False) -> tuple[list[
                                   not any(x.dep_ in ("nsubj", "nsubjpass") for x in c.children)
                                   for o in c.children if o.dep_ in ("dobj", "obj")])
     # "exchanged fire with X", "opened fire on X": the prepositions hang on the object that is no actor
-    held = [g for c in verb.children if c.dep_ == "dobj" and idx.actor_in(c) is None for g in c.children]
+    # "fired mortars and grenade launchers at X": the phrase hangs on the last weapon of a list
+    held = [g for c in verb.children if c.dep_ == "dobj" and idx.actor_in(c) is None
+            for w in _with_conjuncts(c) if w is c or idx.actor_in(w) is None for g in w.children]
     for prep in [*verb.children, *held]:
         if prep.dep_ != "prep":
             continue
@@ -100,6 +102,13 @@ def verb_roles(idx: ActorIndex, verb: Token, clash: bool = False) -> tuple[list[
             targets += [k for k in _keys(idx, objs) if k not in targets]
         elif prep.lower_ == "by" and not sources:
             sources = _keys(idx, objs)
+    if not targets and not passive(verb):
+        # "fired mortars and grenade launchers at X", which the small parser reads as a second verb "grenade"
+        # sharing the subject: the "at X" hangs on that verb
+        targets = _keys(idx, [g for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB" and
+                              not any(x.dep_ in ("nsubj", "nsubjpass") for x in c.children)
+                              for p in c.children if p.dep_ == "prep" and p.lower_ in TARGET_PREPS
+                              for g in p.children if g.dep_ == "pobj"])
     if clash and len(sources) > 1 and not targets:  # "X and Y clashed"
         sources, targets = sources[:1], sources[1:]
     if clash and not sources and not targets and verb.dep_ in ("nsubj", "nsubjpass"):
