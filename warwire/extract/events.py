@@ -27,6 +27,8 @@ from .roles import (agent_keys, carrier_roles, device_agents, noun_roles, passiv
                     thrown_at, two_sides_between, verb_roles)
 
 PRODUCER = "warwire.events.rules.v1"
+# The state's forces: in a riot or a demonstration they are the side the crowd faces.
+FORCE_KINDS = frozenset({ActorKind.POLICE, ActorKind.MILITARY})
 LOCATIVE = ("in", "at", "near", "outside", "around", "inside", "on", "across", "along", "into", "within")
 WEAK = 0.5
 COOPERATIVE = frozenset({EventType.AGREE, EventType.CONCEDE, EventType.SUPPORT, EventType.AID,
@@ -774,6 +776,21 @@ class EventExtractor:
         return src_ids
 
     @staticmethod
+    def _crowd_faces_forces(src_ids: list[str], tgt_ids: list[str], kinds: dict) -> tuple[list[str], list[str]]:
+        """In a riot or a demonstration the crowd is the source (ACLED's actor 1) and the police or soldiers it
+        faces the target: "police clashed with demonstrators", "demonstrators and police clashed"."""
+        forces = [s for s in src_ids if kinds.get(s) in FORCE_KINDS]
+        rest = [s for s in src_ids if s not in forces]
+        crowd = [t for t in tgt_ids if kinds.get(t) not in FORCE_KINDS]
+        if not forces or not (rest or crowd):
+            return src_ids, tgt_ids
+        if src_ids[0] in forces and crowd:
+            return crowd + rest, forces + [t for t in tgt_ids if t not in crowd]
+        if rest:
+            return rest, forces + [t for t in tgt_ids if t not in forces]
+        return src_ids, tgt_ids
+
+    @staticmethod
     def _other_crowd(d: Draft, actors: ActorIndex) -> str:
         """"Two groups clashed", "rival supporters fought each other": a crowd fight with one crowd named has
         rioters on both sides (ACLED's Rioters vs Rioters); the other side is implied by the trigger, an actor
@@ -989,6 +1006,11 @@ class EventExtractor:
             acled = AcledCode()
         if d.type == EventType.PROTEST and acled.sub_event_type in ("Peaceful protest", None):
             tgt_ids = []  # a demonstration in front of the police station is not against the police
+        if acled.event_type in ("Riots", "Protests") and src_ids and \
+                (d.type == EventType.PROTEST or d.cue.acled == "clash" or "clash" in d.hints):
+            # a demonstration, or a fight both sides joined: not the forces' own use of force on the crowd
+            src_ids, tgt_ids = self._crowd_faces_forces(src_ids, tgt_ids, kinds)
+            d.sources, d.targets = list(src_ids), list(tgt_ids)
         if acled.event_type == "Riots" and (d.type == EventType.PROTEST or not self._armed(d.sources, actors)):
             src_ids = self._crowd_as(d, actors, "rioters", src_ids)
             tgt_ids = [t for t in dict.fromkeys(d.targets) if t not in src_ids]  # "a man beaten by residents"
