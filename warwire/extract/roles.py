@@ -14,6 +14,8 @@ from .docfacts import kids
 
 TARGET_PREPS = frozenset({"on", "against", "at", "upon", "toward", "towards"})
 CLASH_PREPS = frozenset({"with", "between"})
+# Preps that aim at a target whatever the verb ("rely on X" is no attack on X, "fire at X" is).
+AIMED_PREPS = frozenset({"at", "against", "toward", "towards"})
 # Preps whose object is the victim of a nominal trigger ("the killing of X").
 OF_TARGET = frozenset({"kill", "killing", "murder", "assassination", "abduction", "kidnapping", "arrest",
                        "detention", "execution", "shelling", "bombing", "torture", "rape", "capture", "siege",
@@ -107,7 +109,7 @@ def verb_roles(idx: ActorIndex, verb: Token, clash: bool = False) -> tuple[list[
         # sharing the subject: the "at X" hangs on that verb
         targets = _keys(idx, [g for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB" and
                               not any(x.dep_ in ("nsubj", "nsubjpass") for x in c.children)
-                              for p in c.children if p.dep_ == "prep" and p.lower_ in TARGET_PREPS
+                              for p in c.children if p.dep_ == "prep" and p.lower_ in AIMED_PREPS
                               for g in p.children if g.dep_ == "pobj"])
     if clash and len(sources) > 1 and not targets:  # "X and Y clashed"
         sources, targets = sources[:1], sources[1:]
