@@ -23,10 +23,12 @@ from .docfacts import DocFacts, facts, kids, sent_end, sent_start
 from .modality import Frame, ModalityReader
 from .places import PlaceIndex, PMention, coded_at
 from .quantities import Counter
-from .roles import (agent_keys, carrier_roles, device_agents, noun_roles, passive, subject_of, two_sides_between,
-                    verb_roles)
+from .roles import (agent_keys, carrier_roles, device_agents, noun_roles, passive, phrase_keys, subject_of,
+                    thrown_at, two_sides_between, verb_roles)
 
 PRODUCER = "warwire.events.rules.v1"
+# The state's forces: in a riot or a demonstration they are the side the crowd faces.
+FORCE_KINDS = frozenset({ActorKind.POLICE, ActorKind.MILITARY})
 LOCATIVE = ("in", "at", "near", "outside", "around", "inside", "on", "across", "along", "into", "within")
 WEAK = 0.5
 COOPERATIVE = frozenset({EventType.AGREE, EventType.CONCEDE, EventType.SUPPORT, EventType.AID,
@@ -242,6 +244,8 @@ class EventExtractor:
             d.hints = d.hints + ["clash"]
         if tok.pos_ == "VERB":
             d.sources, d.targets = verb_roles(actors, tok, clash)
+            if clash and tok.lemma_.lower() in self.repel:
+                self._attacker_first(d, actors)
             if d.type == EventType.ASSAULT and not passive(tok):
                 self._planted(d, actors)
             if not d.sources:
@@ -255,6 +259,8 @@ class EventExtractor:
                              for k in self._weapon_owner(obj, actors) if k not in d.sources]
         else:
             d.sources, d.targets = noun_roles(actors, tok, clash)
+            if not d.targets:
+                d.targets = [k for k in thrown_at(actors, tok) if k not in d.sources]
             if not d.sources:
                 d.sources = self._demonym_source(tok, actors) or self._led_to_by(tok, actors)
         if d.cue is self.demand_cue:  # the one the demand is made of: the clause's subject
@@ -317,6 +323,23 @@ class EventExtractor:
              any(x.dep_ == "nsubj" for x in c.children) for k in agent_keys(actors, c)]
         if planters:
             d.sources, d.targets = planters, [k for k in [*d.sources, *d.targets] if k not in planters]
+
+    @staticmethod
+    def _attacker_first(d: Draft, actors: ActorIndex) -> None:
+        """"Y repelled the attack of X", "X advanced but were repulsed by Y": the fight is told from the
+        defender's side, but the side that attacked is the source (ACLED's actor 1) and the defender its
+        target. Only when the text names both sides."""
+        tok = d.trig
+        if passive(tok):
+            own = [c for c in tok.children if c.dep_ == "nsubjpass"]
+            attackers = phrase_keys(actors, own or subject_of(tok))
+            defenders = agent_keys(actors, tok)
+        else:  # the attackers are the object, or the authors of the attack it names ("the attack of X")
+            attackers, defenders = d.targets or [k for o in tok.children if o.dep_ in ("dobj", "obj")
+                                                 for k in noun_roles(actors, o)[0]], d.sources
+        attackers = [k for k in attackers if k not in defenders]
+        if attackers and defenders:
+            d.sources, d.targets = list(attackers), list(defenders)
 
     def _armed_nearby(self, d: Draft, actors: ActorIndex) -> list[str]:
         """When the parse links no attacker (small parsers misread "two armed men on a motorcycle shot and
@@ -768,6 +791,31 @@ class EventExtractor:
         return src_ids
 
     @staticmethod
+    def _crowd_faces_forces(src_ids: list[str], tgt_ids: list[str], kinds: dict) -> tuple[list[str], list[str]]:
+        """In a riot or a demonstration the crowd is the source (ACLED's actor 1) and the police or soldiers it
+        faces the target: "police clashed with demonstrators", "demonstrators and police clashed"."""
+        forces = [s for s in src_ids if kinds.get(s) in FORCE_KINDS]
+        rest = [s for s in src_ids if s not in forces]
+        crowd = [t for t in tgt_ids if kinds.get(t) not in FORCE_KINDS]
+        if not forces or not (rest or crowd):
+            return src_ids, tgt_ids
+        if src_ids[0] in forces and crowd:
+            return crowd + rest, forces + [t for t in tgt_ids if t not in crowd]
+        if rest:
+            return rest, forces + [t for t in tgt_ids if t not in forces]
+        return src_ids, tgt_ids
+
+    @staticmethod
+    def _other_crowd(d: Draft, actors: ActorIndex) -> str:
+        """"Two groups clashed", "rival supporters fought each other": a crowd fight with one crowd named has
+        rioters on both sides (ACLED's Rioters vs Rioters); the other side is implied by the trigger, an actor
+        of its own apart from the first crowd (``restyled`` keeps it apart)."""
+        tok = d.trig
+        return actors.imply(AMention(tok.i, tok.i + 1, tok.idx, tok.idx + len(tok), "generic:rioters/other", None,
+                                     tok.text, ActorKind.PROTESTERS, None, generic="rioters", descriptive=True,
+                                     restyled=True))
+
+    @staticmethod
     def _victims_by_definition(d: Draft, actors: ActorIndex) -> list[str]:
         """Violence against civilians, looting and arrests have civilians on the receiving end by ACLED's
         definition: when the text names no target, the civilians are named by the trigger itself."""
@@ -973,9 +1021,17 @@ class EventExtractor:
             acled = AcledCode()
         if d.type == EventType.PROTEST and acled.sub_event_type in ("Peaceful protest", None):
             tgt_ids = []  # a demonstration in front of the police station is not against the police
+        if acled.event_type in ("Riots", "Protests") and src_ids and \
+                (d.type == EventType.PROTEST or d.cue.acled == "clash" or "clash" in d.hints):
+            # a demonstration, or a fight both sides joined: not the forces' own use of force on the crowd
+            src_ids, tgt_ids = self._crowd_faces_forces(src_ids, tgt_ids, kinds)
+            d.sources, d.targets = list(src_ids), list(tgt_ids)
         if acled.event_type == "Riots" and (d.type == EventType.PROTEST or not self._armed(d.sources, actors)):
             src_ids = self._crowd_as(d, actors, "rioters", src_ids)
             tgt_ids = [t for t in dict.fromkeys(d.targets) if t not in src_ids]  # "a man beaten by residents"
+            if not tgt_ids and src_ids and src_ids[0] == "generic:rioters" and \
+                    (d.cue.acled == "clash" or "clash" in d.hints):
+                tgt_ids = [self._other_crowd(d, actors)]
         if self.subtype is None and d.type == EventType.ASSAULT and acled.event_type is None and d.fatalities and \
                 d.frame.modality == Modality.ASSERTED:
             acled = AcledCode("Violence against civilians", "Attack")

@@ -14,6 +14,8 @@ from .docfacts import kids
 
 TARGET_PREPS = frozenset({"on", "against", "at", "upon", "toward", "towards"})
 CLASH_PREPS = frozenset({"with", "between"})
+# Preps that aim at a target whatever the verb ("rely on X" is no attack on X, "fire at X" is).
+AIMED_PREPS = frozenset({"at", "against", "toward", "towards"})
 # Preps whose object is the victim of a nominal trigger ("the killing of X").
 OF_TARGET = frozenset({"kill", "killing", "murder", "assassination", "abduction", "kidnapping", "arrest",
                        "detention", "execution", "shelling", "bombing", "torture", "rape", "capture", "siege",
@@ -37,6 +39,11 @@ def _keys(idx: ActorIndex, toks: list[Token]) -> list[str]:
                 if k and k not in out:
                     out.append(k)
     return out
+
+
+def phrase_keys(idx: ActorIndex, toks: list[Token]) -> list[str]:
+    """The actors the noun phrases headed by ``toks`` (and their conjuncts) name, in order."""
+    return _keys(idx, toks)
 
 
 def passive(tok: Token) -> bool:
@@ -86,7 +93,9 @@ def verb_roles(idx: ActorIndex, verb: Token, clash: bool = False) -> tuple[list[
                                   not any(x.dep_ in ("nsubj", "nsubjpass") for x in c.children)
                                   for o in c.children if o.dep_ in ("dobj", "obj")])
     # "exchanged fire with X", "opened fire on X": the prepositions hang on the object that is no actor
-    held = [g for c in verb.children if c.dep_ == "dobj" and idx.actor_in(c) is None for g in c.children]
+    # "fired mortars and grenade launchers at X": the phrase hangs on the last weapon of a list
+    held = [g for c in verb.children if c.dep_ == "dobj" and idx.actor_in(c) is None
+            for w in _with_conjuncts(c) if w is c or idx.actor_in(w) is None for g in w.children]
     for prep in [*verb.children, *held]:
         if prep.dep_ != "prep":
             continue
@@ -95,6 +104,13 @@ def verb_roles(idx: ActorIndex, verb: Token, clash: bool = False) -> tuple[list[
             targets += [k for k in _keys(idx, objs) if k not in targets]
         elif prep.lower_ == "by" and not sources:
             sources = _keys(idx, objs)
+    if not targets and not passive(verb):
+        # "fired mortars and grenade launchers at X", which the small parser reads as a second verb "grenade"
+        # sharing the subject: the "at X" hangs on that verb
+        targets = _keys(idx, [g for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB" and
+                              not any(x.dep_ in ("nsubj", "nsubjpass") for x in c.children)
+                              for p in c.children if p.dep_ == "prep" and p.lower_ in AIMED_PREPS
+                              for g in p.children if g.dep_ == "pobj"])
     if clash and len(sources) > 1 and not targets:  # "X and Y clashed"
         sources, targets = sources[:1], sources[1:]
     if clash and not sources and not targets and verb.dep_ in ("nsubj", "nsubjpass"):
@@ -154,6 +170,17 @@ def noun_roles(idx: ActorIndex, noun: Token, clash: bool = False) -> tuple[list[
     if clash and not sources and targets and (len(targets) > 1 or _between(noun)):
         sources, targets = targets[:1], targets[1:]  # "clashes between rival militias": both sides
     return sources, [t for t in targets if t not in sources]
+
+
+def thrown_at(idx: ActorIndex, noun: Token) -> list[str]:
+    """The target of a noun trigger that is a verb's object, when the verb holds the "at X" or "on X":
+    "hurled two bombs at a convoy", "threw grenades at the police station" (the parse hangs the
+    phrase on the verb that throws the weapon, not on the weapon)."""
+    if noun.dep_ not in ("dobj", "obj") or noun.head.pos_ != "VERB":
+        return []
+    objs = [g for c in noun.head.children if c.dep_ == "prep" and c.lower_ in TARGET_PREPS
+            for g in c.children if g.dep_ == "pobj"]
+    return _keys(idx, objs)
 
 
 def two_sides_between(idx: ActorIndex, tok: Token) -> bool:
