@@ -69,6 +69,7 @@ class AMention:
     generic: str | None = None  # generic actor id whose country is filled from context
     descriptive: bool = False   # "the group": refers to an actor, not a name
     restyled: bool = False      # its generic re-read by a restyle rule: an actor of its own all the same
+    implied: bool = False       # no words of its own: the trigger of an event that implies it ("a looting")
 
 
 @dataclass(slots=True)
@@ -190,8 +191,10 @@ class ActorIndex:
             entry = first.entry
             if first.generic:
                 entry = kb.generic_for(first.generic, first.country or default_country)
-            named = [m for m in ms if not m.descriptive] or ms
-            if entry is None:
+            named = [m for m in ms if not m.descriptive] or [m for m in ms if not m.implied] or ms
+            if entry is not None and all(m.implied for m in named):
+                name = entry.canonical  # "Unidentified Armed Group", not the word "killed" that implied it
+            elif entry is None:
                 name = max(named, key=lambda m: (m.cend - m.cstart)).name
             else:
                 counts: dict[str, int] = {}

@@ -1283,7 +1283,7 @@ def _trigger_mention(d: Draft, gid: str, kind: ActorKind) -> AMention:
     """A mention of the generic actor ``gid`` on the event's trigger word."""
     tok = d.trig
     return AMention(tok.i, tok.i + 1, tok.idx, tok.idx + len(tok), f"generic:{gid}", None, tok.text, kind, None,
-                    generic=gid, descriptive=True)
+                    generic=gid, descriptive=True, implied=True)
 
 
 def _own_setting(tok: Token) -> bool:
