@@ -21,7 +21,7 @@ from .subtype import features as subtype_features
 from .actors import ARMED_KINDS, AMention, ActorFinder, ActorIndex
 from .docfacts import DocFacts, facts, kids, sent_end, sent_start
 from .modality import Frame, ModalityReader
-from .places import PlaceIndex, PMention, coded_at
+from .places import CITY_FEATURES, PlaceIndex, PMention, coded_at
 from .quantities import Counter
 from .roles import (agent_keys, carrier_roles, device_agents, noun_roles, passive, phrase_keys, subject_of,
                     thrown_at, two_sides_between, verb_roles)
@@ -761,13 +761,11 @@ class EventExtractor:
             return bool(lemmas & self.lex.frame("crime_words")) and "disrupted" in d.hints
         if lemmas & self.lex.frame("violence_words"):
             return False
-        causes = lemmas & self.lex.frame("non_political_causes")
-        if causes:  # "stormed a station" is no storm: a cause word the sentence uses as a violent verb is not one
-            doc, start = d.trig.doc, sent_start(d.trig)
-            causes = {w for w in causes if not all(doc[i].pos_ == "VERB" and w in self.cue_words
-                                                   for i in range(start, sent_end(d.trig))
-                                                   if facts(doc).lemma[i] == w)}
-        return bool(causes)
+        # "stormed a station" is no storm: a cause word the sentence uses only as a violent verb is not one
+        doc, lemma = d.trig.doc, facts(d.trig.doc).lemma
+        return any(not (w in self.cue_words and all(doc[i].pos_ == "VERB" for i in
+                                                    range(sent_start(d.trig), sent_end(d.trig)) if lemma[i] == w))
+                   for w in lemmas & self.lex.frame("non_political_causes"))
 
     def _crowd_as(self, d: Draft, actors: ActorIndex, gid: str, src_ids: list[str]) -> list[str]:
         """A crowd that turned violent is coded as rioters (ACLED): re-read its civilian or protester
@@ -855,20 +853,15 @@ class EventExtractor:
     def _harmed_civilians(self, actors: ActorIndex, sent) -> list[str]:
         """Civilians a death or injury verb tells of in the sentence or the two after it ("1 civilian died",
         "two civilians were wounded"), in text order."""
-        end = facts(actors.doc).end_after(sent.end, 2)
-        harm = self.death_verbs | self.injury_verbs
-        return list(dict.fromkeys(
-            m.key for m in sorted(actors.mentions, key=lambda m: m.start)
-            if sent.start <= m.start < end and m.kind == ActorKind.CIVILIANS and not m.descriptive and
-            actors.doc[m.end - 1].dep_ in ("nsubj", "nsubjpass", "dobj") and
-            actors.doc[m.end - 1].head.lemma_.lower() in harm))
+        harm, doc = self.death_verbs | self.injury_verbs, actors.doc
+        return _keys_near(actors, sent, lambda m: m.kind == ActorKind.CIVILIANS and not m.descriptive and
+                          doc[m.end - 1].dep_ in ("nsubj", "nsubjpass", "dobj") and
+                          doc[m.end - 1].head.lemma_.lower() in harm)
 
     @staticmethod
-    def _forces_near(d: Draft, actors: ActorIndex, sent) -> list[str]:
+    def _forces_near(actors: ActorIndex, sent) -> list[str]:
         """The police or soldiers named in a demonstration's sentence or the two after it, in text order."""
-        end = facts(actors.doc).end_after(sent.end, 2)
-        return list(dict.fromkeys(m.key for m in sorted(actors.mentions, key=lambda m: m.start)
-                                  if sent.start <= m.start < end and m.kind in (ActorKind.POLICE, ActorKind.MILITARY)))
+        return _keys_near(actors, sent, lambda m: m.kind in FORCE_KINDS)
 
     @staticmethod
     def _armed(keys: list[str], actors: ActorIndex) -> bool:
@@ -1037,7 +1030,7 @@ class EventExtractor:
             acled = AcledCode("Violence against civilians", "Attack")
         met: list[str] = []  # forces named sentences away: they say nothing of whether the event happened
         if d.type == EventType.PROTEST and (acled.sub_event_type or "").lower() in self.met_by_forces and not tgt_ids:
-            met = tgt_ids = [k for k in self._forces_near(d, actors, sent) if k not in src_ids][:1]
+            met = tgt_ids = [k for k in self._forces_near(actors, sent) if k not in src_ids][:1]
         if d.type == EventType.ASSAULT and (acled.event_type or "").lower() in self.civilian_toll and not tgt_ids:
             met = tgt_ids = [k for k in self._harmed_civilians(actors, sent) if k not in src_ids][:1]
         if not src_ids and acled.sub_event_type == "Other" and d.trig.lemma_.lower() in self.displacement:
@@ -1253,6 +1246,14 @@ def _has_own_date(sent) -> bool:
     return any(t.ent_type_ == "DATE" for t in sent)
 
 
+def _keys_near(actors: ActorIndex, sent, keep) -> list[str]:
+    """The keys of the actor mentions ``keep`` accepts in ``sent`` and the two sentences after it, in text
+    order, each once."""
+    end = facts(actors.doc).end_after(sent.end, 2)
+    return list(dict.fromkeys(m.key for m in sorted(actors.mentions, key=lambda m: m.start)
+                              if sent.start <= m.start < end and keep(m)))
+
+
 def _told_until(doc: Doc, sent, following: int) -> int:
     """Where the ``following`` sentences after ``sent`` end, stopping before one that opens with its own date
     ("On 8 March, students rioted in ..."): that one tells another event, not how this one went."""
@@ -1329,18 +1330,13 @@ FEATURE_ORDER = {"base": 0, "village": 1, "town": 1, "city": 1, "district": 1, "
 
 
 TOWN_PART_RANK = 1.7
-SETTLEMENTS = frozenset({"city", "town", "village", "district", "admin2"})
 
 
-def _known_host(m, places: PlaceIndex, sent: SpacySpan):
-    """A spot the gazetteer does not know ("in the X neighbourhood", "near Y river") cannot be put on a map;
-    the event is coded at the known settlement named with it in the sentence, as an analyst geocodes to the
-    nearest known town. The nearest one before the spot first ("in Town (Region), ... in the X quarter")."""
-    known = [k for k in places.mentions if sent.start <= k.start < sent.end and not k.attributive and
-             k.entry is not None and k.entry.feature in SETTLEMENTS]
-    if not known:
-        return None
-    before = [k for k in known if k.start < m.start]
+def _known_host(m: PMention, places: PlaceIndex, sent: SpacySpan) -> PMention | None:
+    """A town's part ("in the X neighbourhood", "Colonia X") is coded at the known settlement named before it
+    in the sentence ("in Town (Region), ... in the X neighbourhood"), as an analyst geocodes to the town."""
+    before = [k for k in places.mentions if sent.start <= k.start < m.start and not k.attributive and
+              k.entry is not None and k.entry.feature in CITY_FEATURES]
     return before[-1] if before else None
 
 
