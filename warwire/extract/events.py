@@ -555,6 +555,8 @@ class EventExtractor:
 
     def _aggregate(self, d: Draft) -> None:
         tok = d.trig
+        if self._toll(d):
+            return
         if tok.pos_ != "NOUN" or tok.tag_ != "NNS":
             if not (tok.dep_ == "pobj" and tok.head.head.lemma_.lower() in self.aggregate_nouns):
                 return
@@ -573,6 +575,26 @@ class EventExtractor:
         if d.aggregate is not None:
             d.fatalities = None
             d.since = any(t.lower_ == "since" for t in tok.sent)
+
+    def _toll(self, d: Draft) -> bool:
+        """A war's running toll ("the war has killed more than 20,000 people since April") tells of many
+        events, not one attack that killed them all: it is an aggregate of unknown count over the time since.
+        A lasting conflict as the subject, in the perfect or with "since", "so far", "to date", makes one."""
+        tok = d.trig
+        if tok.pos_ != "VERB" or d.type not in (EventType.ASSAULT, EventType.COERCE):
+            return False
+        verb = tok.head if tok.dep_ == "conj" and tok.head.pos_ == "VERB" else tok  # "has killed ... and displaced"
+        subj = next((c for c in [*tok.children, *verb.children] if c.dep_ == "nsubj"), None)
+        if subj is None or subj.lemma_.lower() not in self.lex.frame("cumulative_subjects"):
+            return False
+        sent_lower = {t.lower_ for t in tok.sent}
+        perfect = any(c.dep_ == "aux" and c.lemma_ == "have" for c in [*tok.children, *verb.children])
+        if not (perfect or "since" in sent_lower or {"far", "date"} & sent_lower and "so" in sent_lower):
+            return False
+        words = sorted(subj.subtree, key=lambda t: t.i)
+        d.aggregate = Aggregate(None, None, tok.doc[words[0].i:words[-1].i + 1].text)
+        d.since = "since" in sent_lower
+        return True
 
     def _intents(self, drafts: list[Draft], actors: ActorIndex) -> list[Draft]:
         """Stated intentions and demands are events of their own: "Syria is willing to withdraw" and "X
