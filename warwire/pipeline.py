@@ -23,7 +23,7 @@ from .kb.actors import ActorKB
 from .kb.cues import Lexicon
 from .kb.gazetteer import Gazetteer, supplement_paths
 from .nlp import load_pipeline
-from .types import Article, ErrorInfo, Result
+from .types import ActorKind, Article, ErrorInfo, Result
 
 log = logging.getLogger(__name__)
 
@@ -141,13 +141,44 @@ def _localise(doc, actors, places) -> None:
         if m.attributive or m.entry is None or not m.entry.country:
             continue
         by_sent.setdefault(sent_start[m.start], []).append(m)
-    for m in actors.mentions:
-        if not m.generic or m.country:
-            continue
-        near = by_sent.get(sent_start[m.start])
-        if near:
-            m.country = min(near, key=lambda p: abs(p.start - m.start)).entry.country
+    told: dict[ActorKind, str] = {}  # the last state force of each kind the story placed, by its country
+    for m in sorted(actors.mentions, key=lambda m: m.start):
+        if m.generic and not m.country:
+            near = by_sent.get(sent_start[m.start])
+            if m.kind in STATE_KINDS and m.kind in told and _definite(doc[m.end - 1]):
+                # "the army" after "the Sudanese army" is that army, whatever country the sentence also names
+                # ("the army is backed by Egypt"), unless the sentence sets it somewhere ("the army in Egypt")
+                near = [p for p in near or () if _locative(doc[p.start])] or None
+                if near is None:
+                    m.country = told[m.kind]
+            if near:
+                m.country = min(near, key=lambda p: abs(p.start - m.start)).entry.country
+        country = m.country or (m.entry.country if m.entry is not None and not m.implied else None)
+        if m.kind in STATE_KINDS and country:
+            told[m.kind] = country
     actors.split_by_country()
+
+
+# Kinds of state forces a definite bare noun ("the army", "the police") refers back to.
+STATE_KINDS = frozenset({ActorKind.MILITARY, ActorKind.POLICE})
+
+
+def _definite(head) -> bool:
+    """A bare definite noun ("the army"): no possessor, no name, no adjective of its own."""
+    mods = [c for c in head.children if c.i < head.i]
+    return any(c.lower_ == "the" for c in mods) and \
+        not any(c.dep_ in ("poss", "amod", "compound", "nmod") for c in mods)
+
+
+def _locative(tok) -> bool:
+    """A place set as where something is ("in Egypt", "near Kosti"), not named as a party ("by Egypt")."""
+    head = tok.head
+    return tok.dep_ == "pobj" and head.lower_ in LOCATIVE_PREPS
+
+
+LOCATIVE_PREPS = frozenset({"in", "at", "near", "inside", "outside", "across", "throughout", "within", "around",
+                            "into", "toward", "towards", "outside", "along", "from"})
+
 
 
 def _main_country(places, actors) -> str | None:

@@ -536,7 +536,9 @@ def _dateline(span: SpacySpan) -> bool:
 
 def _inside_longer_place(span: SpacySpan) -> bool:
     ents = [e for e in span.doc.ents if e.start <= span.start and span.end <= e.end and e.label_ in ("GPE", "LOC")]
-    return any((e.start, e.end) != (span.start, span.end) for e in ents)
+    # the NER may take the article in ("The United Arab Emirates"): that is no longer name
+    return any(e.end != span.end or e.start != span.start and
+               not (e.start + 1 == span.start and span.doc[e.start].lower_ == "the") for e in ents)
 
 
 def _acts(span: SpacySpan) -> bool:

@@ -225,6 +225,8 @@ class EventExtractor:
         tok, cue = item
         frame = self.reader.frame(tok, cue.type.value)
         etype = EventType(frame.retype) if frame.retype else cue.type
+        if etype == EventType.SUPPORT and self._tie(tok):
+            return None
         d = Draft(tok, cue, frame, etype, tokens=[tok], hints=[cue.acled] if cue.acled != "none" else [])
         self._roles(d, actors)
         self._mode(d)
@@ -575,6 +577,16 @@ class EventExtractor:
         if d.aggregate is not None:
             d.fatalities = None
             d.since = any(t.lower_ == "since" for t in tok.sent)
+
+    def _tie(self, tok: Token) -> bool:
+        """A standing tie, not an act: "Y, backed by X", "the Iran-backed group", "Y is backed by X" state who
+        backs whom (a relation); "X backed Y's bid" or "Y was funded by X last year" tell of an act."""
+        if tok.lower_ not in self.lex.frame("tie_participles"):
+            return False
+        if tok.dep_ in ("amod", "acl", "compound"):
+            return True
+        aux = [c for c in tok.children if c.dep_ == "auxpass"]
+        return bool(aux) and all(a.tag_ in ("VBZ", "VBP") for a in aux)
 
     def _toll(self, d: Draft) -> bool:
         """A war's running toll ("the war has killed more than 20,000 people since April") tells of many

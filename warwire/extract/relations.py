@@ -39,7 +39,7 @@ class RelationFinder:
             low = tok.lower_
             if low in self.backing and tok.i >= 2 and doc[tok.i - 1].text in ("-", "–"):
                 yield from self._hyphen_backing(doc, tok, actors)
-            elif low in self.backed and tok.dep_ in ("acl", "amod", "ROOT", "relcl"):
+            elif low in self.backed and tok.dep_ in ("acl", "amod", "ROOT", "relcl", "ccomp", "conj"):
                 yield from self._backed_by(tok, actors)
             if low in self.leader_nouns and tok.pos_ == "NOUN":
                 yield from self._leader(doc, tok, actors)
@@ -65,7 +65,8 @@ class RelationFinder:
         if not agents:
             return
         patron = actors.actor_in(agents[0])
-        client = self._described(tok, actors)
+        subj = [c for c in tok.children if c.dep_ == "nsubjpass"]  # "the army is backed by Egypt"
+        client = actors.actor_in(subj[0]) if subj else self._described(tok, actors)
         if patron and client and client != patron:
             yield TieType.BACKED_BY, client, patron, [tok, agents[0]]
 
