@@ -306,7 +306,7 @@ class ActorFinder:
                 return  # an attribute ("Iraqi armed group"): events may still read it as a source
             if _inside_longer_place(span) or _dateline(span):
                 return  # "Mexico" in "New Mexico"; "MOGADISHU -" opening a report is where it was filed
-            if self._is_locative(span) or sf.role == "capital" and not _acts(span):
+            if self._is_locative(span) or sf.role == "capital" and not (_acts(span) or self._addressed(span)):
                 idx.place_tokens.update(range(span.start, span.end))
                 return
             entry = self.kb.state(iso3)
@@ -349,6 +349,14 @@ class ActorFinder:
                     idx.add(m)
                     return True
         return False
+
+    def _addressed(self, span: SpacySpan) -> bool:
+        """A capital as the party a verb of speech or pressure is aimed at ("accused Kyiv", "called on
+        Tehran") stands for its government."""
+        root = span.root
+        verb = root.head.head if root.dep_ == "pobj" and root.head.lower_ in ("on", "upon") else root.head
+        return root.dep_ in ("dobj", "pobj") and verb.lemma_.lower() in self.kb.addressee_verbs and \
+            (root.dep_ == "dobj" or verb.lemma_.lower() == "call")
 
     @staticmethod
     def _is_locative(span: SpacySpan) -> bool:

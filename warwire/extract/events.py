@@ -597,13 +597,21 @@ class EventExtractor:
             return False
         verb = tok.head if tok.dep_ == "conj" and tok.head.pos_ == "VERB" else tok  # "has killed ... and displaced"
         subj = next((c for c in [*tok.children, *verb.children] if c.dep_ == "nsubj"), None)
-        if subj is None or subj.lemma_.lower() not in self.lex.frame("cumulative_subjects"):
+        if subj is None:
             return False
-        sent_lower = {t.lower_ for t in tok.sent}
+        sent_lower = [t.lower_ for t in tok.sent]
         perfect = any(c.dep_ == "aux" and c.lemma_ == "have" for c in [*tok.children, *verb.children])
-        if not (perfect or "since" in sent_lower or {"far", "date"} & sent_lower and "so" in sent_lower):
-            return False
-        words = sorted(subj.subtree, key=lambda t: t.i)
+        period = _over_period(sent_lower, self.lex.frame("period_nouns"))
+        if subj.lemma_.lower() in self.lex.frame("cumulative_subjects"):
+            if not (perfect or period):
+                return False
+        elif not (perfect and period and tok.tag_ == "VBN"):
+            return False  # "Russia has launched 3,000 drones at Ukraine this month": many attacks, not one
+        if subj.lemma_.lower() in self.lex.frame("cumulative_subjects"):
+            words = sorted(subj.subtree, key=lambda t: t.i)
+        else:  # what was done: the verb and its object ("launched more than 3,000 drones")
+            words = [tok, *(t for c in tok.children if c.dep_ == "dobj" for t in c.subtree)]
+            words.sort(key=lambda t: t.i)
         d.aggregate = Aggregate(None, None, tok.doc[words[0].i:words[-1].i + 1].text)
         d.since = "since" in sent_lower
         return True
@@ -1413,3 +1421,15 @@ def _body_start(doc: Doc) -> int:
         if head and head[-1] not in ".!?\"”'" and len(head.split()) >= 3:
             return cut
     return 0
+
+
+def _over_period(words: list[str], period_nouns: frozenset[str]) -> bool:
+    """Whether a sentence spans a period rather than a moment: "since March", "so far", "to date", "this
+    month", "in recent weeks", "over the past year"."""
+    if "since" in words:
+        return True
+    for a, b in zip(words, words[1:]):
+        if (a, b) in (("so", "far"), ("to", "date")) or \
+                a in ("this", "recent", "past", "last", "several", "few") and b in period_nouns:
+            return True
+    return False

@@ -73,7 +73,7 @@ class ActorKB:
                  with_state: dict[str, str], generic: dict[str, ActorEntry], generic_words: dict[str, str],
                  collective: frozenset[str] = frozenset(),
                  name_kinds: tuple[tuple[ActorKind, frozenset[str]], ...] = (),
-                 restyles: tuple[Restyle, ...] = ()):
+                 restyles: tuple[Restyle, ...] = (), addressee_verbs: frozenset[str] = frozenset()):
         self.entries = entries
         self.states = states
         self.with_state = with_state          # noun phrase (lower) -> role: military/police/state/civilians/...
@@ -82,6 +82,7 @@ class ActorKB:
         self.collective = collective          # "a group of X": nouns whose "of X" names the actor
         self.name_kinds = name_kinds          # words in an unknown group's name -> its kind, first match wins
         self.restyles = restyles              # generic actors ACLED names otherwise where a story bears marks
+        self.addressee_verbs = addressee_verbs  # "accused Kyiv": verbs whose object is a party, not a place
 
     # ---------------------------------------------------------------- loading
 
@@ -94,12 +95,14 @@ class ActorKB:
         generic: dict[str, ActorEntry] = {}
         generic_words: dict[str, str] = {}
         collective: set[str] = set()
+        addressee: set[str] = set()
         name_kinds: list[tuple[ActorKind, frozenset[str]]] = []
         restyles: list[Restyle] = []
         for path in paths:
             data = read_yaml(path)
             if isinstance(data, dict):  # the generic-actor file
                 collective.update(str(w).lower() for w in data.get("collective") or ())
+                addressee.update(str(w).lower() for w in data.get("addressee_verbs") or ())
                 for kind, words in (data.get("name_kinds") or {}).items():
                     name_kinds.append((ActorKind(kind), frozenset(str(w).lower() for w in words)))
                 restyles += [_restyle(r, path) for r in data.get("restyle") or ()]
@@ -131,7 +134,7 @@ class ActorKB:
                 raise KnowledgeBaseError(f"restyle {r.generic!r} -> {r.as_generic!r} names a generic actor no file "
                                          f"defines; use one of {', '.join(sorted(generic))}.")
         return cls(entries, states, with_state, generic, generic_words, frozenset(collective), tuple(name_kinds),
-                   tuple(restyles))
+                   tuple(restyles), frozenset(addressee))
 
     # ---------------------------------------------------------------- queries
 
