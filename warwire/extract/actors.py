@@ -266,8 +266,46 @@ class ActorFinder:
         self._add_ner(idx, doc)
         self._add_descriptions(idx, doc)
         self._resolve_pronouns(idx, doc)
+        self._possessed_forces(idx, doc)
         idx.mentions.sort(key=lambda m: m.start)
         return idx
+
+    def _possessed_forces(self, idx: ActorIndex, doc: Doc) -> None:
+        """"Russia's defence ministry said its air defences ...": a state's forces named by a possessive
+        pronoun are that state's forces, like "Russian air defences"."""
+        for i, key in list(idx.pronouns.items()):
+            tok = doc[i]
+            ref = idx.keys.get(key)
+            held = idx.tok.get(i + 1)
+            if tok.dep_ == "poss" and ref is not None and ref.entry is not None and held is not None and \
+                    held.generic == "unidentified_armed_group" and ref.kind in ARMED_KINDS:
+                # "Hamas said its fighters attacked": the fighters are the group's own
+                old = held.key
+                held.key, held.entry, held.generic, held.kind, held.country = \
+                    ref.key, ref.entry, None, ref.kind, ref.country
+                if idx.keys.get(old) is held:
+                    rest = next((m for m in idx.mentions if m.key == old), None)
+                    if rest is None:
+                        del idx.keys[old]
+                    else:
+                        idx.keys[old] = rest
+                continue
+            if tok.dep_ != "poss" or ref is None or ref.country is None or \
+                    ref.kind not in (ActorKind.STATE, ActorKind.MILITARY, ActorKind.POLICE):
+                continue
+            k = i + 1
+            for n in range(min(self.with_state_max, len(doc) - k), 0, -1):
+                role = self.with_state.get(tuple(t.lower for t in doc[k:k + n]))
+                if role in ("military", "police"):
+                    entry = self.kb.state_role(ref.country, role)
+                    held = idx.tok.get(k)
+                    if held is not None and held.generic in ("military", "police") and not held.country:
+                        held.country = ref.country  # "its troops": the generic troops are the state's
+                    elif entry is not None and not any(j in idx.tok for j in range(k, k + n)):
+                        end = doc[k + n - 1]
+                        idx.add(AMention(k, k + n, doc[k].idx, end.idx + len(end), entry.id, entry,
+                                         doc[k:k + n].text, entry.kind, entry.country))
+                    break
 
     # ---------------------------------------------------------------- knowledge-base names
 
