@@ -47,7 +47,8 @@ ORG_HEADS = frozenset({"brigade", "brigades", "battalion", "militia", "front", "
                        "guards", "alliance", "coalition", "union", "league", "committee", "command", "division",
                        "cartel", "gang", "network", "legion", "resistance"})
 DESCRIPTIVE = frozenset({"group", "militia", "movement", "organization", "organisation", "faction", "coalition",
-                         "alliance", "rebels", "insurgents", "outfit", "network", "umbrella"})
+                         "alliance", "rebels", "insurgents", "outfit", "network", "umbrella", "paramilitary",
+                         "paramilitaries", "junta"})
 PRONOUNS = {"it": "thing", "its": "thing", "itself": "thing", "they": "plural", "them": "plural",
             "their": "plural", "he": "person", "him": "person", "his": "person", "she": "person", "her": "person"}
 ARMED_KINDS = frozenset({ActorKind.MILITIA, ActorKind.REBEL, ActorKind.TERRORIST, ActorKind.MILITARY, ActorKind.POLICE})
@@ -411,6 +412,24 @@ class ActorFinder:
             return True
         return span.root.dep_ == "pobj" and head.dep_ == "prep" and head.head.lower_ in ("north", "south", "east", "west")
 
+    @staticmethod
+    def _in_group_name(idx: ActorIndex, doc: Doc, span: SpacySpan) -> bool:
+        """A capitalised generic word in the name of a group ("the Emergency Lawyers group", "the Farmers
+        Union"): the group, an organisation the base does not know, is the actor, not civilians."""
+        root = span.root
+        if not root.is_title or span.start == facts(doc).sent_start[span.start] or root.dep_ != "compound" or \
+                root.head.lemma_.lower() not in ORG_HEADS or root.head.i < root.i:
+            return False
+        start = span.start
+        while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].is_title and \
+                doc[start - 1].head.i in range(start, root.head.i + 1):
+            start -= 1
+        name = doc[start:root.head.i + 1]
+        if not any(i in idx.tok for i in range(name.start, name.end)):
+            idx.add(AMention(name.start, name.end, name.start_char, name.end_char, "org:" + name.text.lower(), None,
+                             name.text, ActorKind.ORGANIZATION, None))
+        return True
+
     def _add_generic(self, idx: ActorIndex, doc: Doc, span: SpacySpan, gid: str) -> None:
         tpl = self.kb.generic[gid]
         root = span.root
@@ -419,6 +438,8 @@ class ActorFinder:
                 (root.pos_ == "ADJ" or root.dep_ in ("amod", "compound", "nmod")):
             return  # "a military operation": an attribute, not an actor
         if root.pos_ not in ("NOUN", "PROPN"):
+            return
+        if self._in_group_name(idx, doc, span):
             return
         nxt = doc[span.end] if span.end < len(doc) else None
         if nxt is not None and (nxt.pos_ == "PROPN" or nxt.ent_type_ in ("ORG", "PERSON", "NORP")):

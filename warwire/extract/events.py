@@ -227,6 +227,8 @@ class EventExtractor:
         etype = EventType(frame.retype) if frame.retype else cue.type
         if etype == EventType.SUPPORT and self._tie(tok):
             return None
+        if tok.pos_ == "NOUN" and tok.dep_ in ("npadvmod", "appos") and self._restates(tok, etype):
+            return None  # "X blamed Y, an accusation Y rejected": the noun restates the verb's event
         d = Draft(tok, cue, frame, etype, tokens=[tok], hints=[cue.acled] if cue.acled != "none" else [])
         self._roles(d, actors)
         self._mode(d)
@@ -577,6 +579,18 @@ class EventExtractor:
         if d.aggregate is not None:
             d.fatalities = None
             d.since = any(t.lower_ == "since" for t in tok.sent)
+
+    def _restates(self, tok: Token, etype: EventType) -> bool:
+        """Whether a noun set beside a clause ("..., an accusation Y rejected", "blamed Y for the arson, an
+        accusation ...") names the event of the clause's own verb."""
+        head = tok.head
+        for _ in range(4):
+            if head.pos_ == "VERB":
+                return any(c.type == etype for c in self.lex.lookup(head.lemma_.lower(), "VERB"))
+            if head.dep_ not in ("pobj", "prep", "dobj", "appos") or head.head.i == head.i:
+                return False
+            head = head.head
+        return False
 
     def _tie(self, tok: Token) -> bool:
         """A standing tie, not an act: "Y, backed by X", "the Iran-backed group", "Y is backed by X" state who
