@@ -141,26 +141,28 @@ def _localise(doc, actors, places) -> None:
         if m.attributive or m.entry is None or not m.entry.country:
             continue
         by_sent.setdefault(sent_start[m.start], []).append(m)
-    told: dict[ActorKind, str] = {}  # the last state force of each kind the story placed, by its country
+    told: dict[str, str] = {}  # the country of the last state actor of each role the story named
     for m in sorted(actors.mentions, key=lambda m: m.start):
         if m.generic and not m.country:
             near = by_sent.get(sent_start[m.start])
-            if m.kind in STATE_KINDS and m.kind in told and _definite(doc[m.end - 1]):
+            role = STATE_KINDS.get(m.kind)
+            if role in told and _definite(doc[m.end - 1]):
                 # "the army" after "the Sudanese army" is that army, whatever country the sentence also names
                 # ("the army is backed by Egypt"), unless the sentence sets it somewhere ("the army in Egypt")
                 near = [p for p in near or () if _locative(doc[p.start])] or None
                 if near is None:
-                    m.country = told[m.kind]
+                    m.country = told[role]
             if near:
                 m.country = min(near, key=lambda p: abs(p.start - m.start)).entry.country
         country = m.country or (m.entry.country if m.entry is not None and not m.implied else None)
         if m.kind in STATE_KINDS and country:
-            told[m.kind] = country
+            told[STATE_KINDS[m.kind]] = country
     actors.split_by_country()
 
 
-# Kinds of state forces a definite bare noun ("the army", "the police") refers back to.
-STATE_KINDS = frozenset({ActorKind.MILITARY, ActorKind.POLICE})
+# Kinds of state actors a definite bare noun ("the army", "the police", "the junta") refers back to, by role.
+STATE_KINDS = {ActorKind.MILITARY: "military", ActorKind.POLICE: "police", ActorKind.STATE: "government",
+               ActorKind.GOVERNMENT: "government"}
 
 
 def _definite(head) -> bool:

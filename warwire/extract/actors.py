@@ -48,7 +48,7 @@ ORG_HEADS = frozenset({"brigade", "brigades", "battalion", "militia", "front", "
                        "cartel", "gang", "network", "legion", "resistance"})
 DESCRIPTIVE = frozenset({"group", "militia", "movement", "organization", "organisation", "faction", "coalition",
                          "alliance", "rebels", "insurgents", "outfit", "network", "umbrella", "paramilitary",
-                         "paramilitaries", "junta"})
+                         "paramilitaries"})
 PRONOUNS = {"it": "thing", "its": "thing", "itself": "thing", "they": "plural", "them": "plural",
             "their": "plural", "he": "person", "him": "person", "his": "person", "she": "person", "her": "person"}
 ARMED_KINDS = frozenset({ActorKind.MILITIA, ActorKind.REBEL, ActorKind.TERRORIST, ActorKind.MILITARY, ActorKind.POLICE})

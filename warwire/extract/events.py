@@ -722,6 +722,8 @@ class EventExtractor:
 
     @staticmethod
     def _same_event(a: Draft, b: Draft) -> bool:
+        if a.type == b.type and b.trig.dep_ == "relcl" and b.trig.head in a.tokens and b.aggregate is None:
+            return True  # "claimed an ambush that killed 20 soldiers": the clause tells what the ambush did
         if a.type != b.type or a.frame.modality != b.frame.modality or sent_start(a.trig) != sent_start(b.trig):
             return False
         if a.type not in (EventType.ASSAULT, EventType.PROTEST, EventType.COERCE):
