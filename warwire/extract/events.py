@@ -1279,6 +1279,9 @@ def _previous_date(doc: Doc, sent, published) -> TimeSpan | None:
 def _resolve_ent(e, published) -> TimeSpan | None:
     """Resolve a DATE entity, taking back a day number the NER left out ("10 [April 2022]")."""
     doc = e.doc
+    if timex.DURATION.match(e.text) and (e.end < len(doc) and doc[e.end].lower_ == "of" or
+                                         e.start > 0 and doc[e.start - 1].lower_ in ("for", "over", "within")):
+        return None  # "after two days of fighting", "for three weeks": how long, not when
     for back in (2, 1):
         start = e.start - back
         if start >= e.sent.start and doc[start].like_num:

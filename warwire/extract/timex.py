@@ -34,6 +34,12 @@ AGO = re.compile(r"^(?P<n>\d+|" + "|".join(sorted(NUM_WORDS, key=len, reverse=Tr
                  r")\s+(?P<unit>day|week|month|year)s?(?:\s+(?:ago|earlier|before|prior))?$", re.I)
 
 
+# A bare length of time ("two days", "several weeks"): when it measures something ("two days of fighting"), it
+# is no date.
+DURATION = re.compile(r"^(?:the )?(?:a few |several |some |\d+ |(?:" + "|".join(sorted(NUM_WORDS, key=len, reverse=True)) +
+                      r") )?(?:hours?|days?|weeks?|months?|years?)$", re.I)
+
+
 def _d(y: int, m: int, d: int) -> dt.date | None:
     try:
         return dt.date(y, m, d)
