@@ -530,7 +530,9 @@ class EventExtractor:
             else:
                 d.injured = q
         elif tok.pos_ == "NOUN" and lemma in self.death_nouns | {"killing"}:
-            d.fatalities = self.counter.count(tok)
+            # "12 deaths"; "the killing of three soldiers": the count of those it names
+            d.fatalities = self.counter.count(tok) or \
+                next((q for q in map(self.counter.victims, self._own_victims(tok)) if q), None)
 
     def _struck(self, tok: Token) -> list[Token]:
         """Who or what an act of force struck: its victims, those of the verb it shares a subject with
