@@ -21,7 +21,7 @@ from .subtype import features as subtype_features
 from .actors import ARMED_KINDS, AMention, ActorFinder, ActorIndex
 from .docfacts import DocFacts, facts, kids, sent_end, sent_start
 from .modality import Frame, ModalityReader
-from .places import CITY_FEATURES, PlaceIndex, PMention, coded_at
+from .places import CITY_FEATURES, PlaceIndex, PMention, coded_at, km_apart
 from .quantities import Counter
 from .roles import (agent_keys, carrier_roles, device_agents, noun_roles, passive, phrase_keys, subject_of,
                     thrown_at, two_sides_between, verb_roles)
@@ -109,7 +109,7 @@ class EventExtractor:
         drafts = self._absorb(drafts, actors)
         drafts += self._intents(drafts, actors)
         drafts = self._merge(drafts)
-        drafts = self._follow_ups(drafts, actors)
+        drafts = self._follow_ups(drafts, actors, places)
         drafts = self._drop_repeats(drafts)
         body_start = _body_start(doc)
         self._stated_toll(doc, drafts)
@@ -128,6 +128,9 @@ class EventExtractor:
                 continue
             if d is not labelled and self._accidental(d, actors):
                 continue  # "a gas tank exploded, killing four": a disaster, not an attack
+            if d.frame.modality == Modality.NEGATED and d.type in COOPERATIVE and \
+                    any(c.dep_ == "mark" and c.lower_ in self.lex.frame("hypothetical_marks") for c in d.trig.children):
+                continue  # "a strike if the government does not reverse the rise": a condition, not a refusal
             if d.frame.modality == Modality.NEGATED and d.type in COOPERATIVE:
                 # "will not accept refugees", "did not agree": refusing is a REJECT that happened
                 d.type, d.frame = EventType.REJECT, Frame(Modality.ASSERTED, d.frame.governor)
@@ -522,10 +525,11 @@ class EventExtractor:
     def _casualties(self, d: Draft) -> None:
         tok = d.trig
         lemma = tok.lemma_.lower()
-        if lemma in self.death_verbs or lemma in self.injury_verbs:
+        dead = any(c.lower_ == "dead" for c in tok.children)  # "were shot dead", "hacked dead"
+        if lemma in self.death_verbs or lemma in self.injury_verbs or dead:
             victims = self._victim_tokens(tok)
             q = next((q for q in map(self.counter.victims, victims) if q), None)
-            if lemma in self.death_verbs:
+            if lemma in self.death_verbs or dead:
                 d.fatalities = q
             else:
                 d.injured = q
@@ -736,7 +740,7 @@ class EventExtractor:
             return False
         return _linked(a.tokens, b.trig) or _verb_list(a, b)
 
-    def _follow_ups(self, drafts: list[Draft], actors: ActorIndex) -> list[Draft]:
+    def _follow_ups(self, drafts: list[Draft], actors: ActorIndex, places: PlaceIndex) -> list[Draft]:
         """"X attacked Y. Two soldiers were killed.": a casualty count with no author of its own, after
         an attack, belongs to that attack, not to a new one."""
         out: list[Draft] = []
@@ -762,7 +766,8 @@ class EventExtractor:
                 protest.hints += [h for h in d.hints if h not in protest.hints and h != "peaceful_protest"]
                 continue
             if protest is not None and d.frame.modality == Modality.ASSERTED and \
-                    sent_start(d.trig) - sent_end(protest.trig) <= 40 and self._answers(d, protest, actors):
+                    sent_start(d.trig) - sent_end(protest.trig) <= 40 and self._answers(d, protest, actors) and \
+                    not _elsewhere(places, d.trig, protest.trig):
                 hint = "excessive_force" if d.fatalities or lemma in self.death_verbs else "protest_intervention"
                 protest.hints = [hint] + [h for h in protest.hints if h != hint]
                 protest.targets += [s for s in d.sources if s not in protest.targets and s not in protest.sources]
@@ -1184,6 +1189,11 @@ class EventExtractor:
             rng = self._since(d, ctx, scored, sent)
             if rng is not None:
                 return rng
+        if scored and not any(key[0] for key, _, _ in scored) and \
+                all(doc[e.start - 1].lower_ in ("until", "till", "by", "before") for _, _, e in scored):
+            # "has threatened a strike if ... by Friday": a deadline bounds what is asked, it is not when the
+            # threat was made; the sentence has no date of its own
+            scored = []
         if scored:
             scored.sort(key=lambda x: x[0], reverse=True)
             span = scored[0][1]
@@ -1454,3 +1464,15 @@ def _over_period(words: list[str], period_nouns: frozenset[str]) -> bool:
                 a in ("this", "recent", "past", "last", "several", "few") and b in period_nouns:
             return True
     return False
+
+
+
+def _elsewhere(places: PlaceIndex, tok: Token, other: Token) -> bool:
+    """Whether ``tok``'s sentence is set in a town far (over 50 km) from every town of ``other``'s: "marched in
+    Lagos ... two demonstrators were shot dead in Abuja" tells of two places, so of two events."""
+    def towns(t: Token) -> list:
+        return [m.entry for m in places.mentions if m.entry is not None and m.entry.lat is not None and
+                m.entry.feature not in ("country", "admin1", "admin2", "region", "water") and
+                sent_start(t) <= m.start < sent_end(t)]
+    here, there = towns(tok), towns(other)
+    return bool(here and there) and all(km_apart(a.lat, a.lon, b.lat, b.lon) > 50 for a in here for b in there)

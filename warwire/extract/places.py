@@ -451,7 +451,7 @@ class PlaceFinder:
         if e.source == "supplement":
             s += SUPPLEMENT_BONUS
         if e.lat is not None and any(a is not e and a.lat is not None and a.feature != "country" and
-                                     _km(a.lat, a.lon, e.lat, e.lon) < NEAR_KM for a in anchors):
+                                     km_apart(a.lat, a.lon, e.lat, e.lon) < NEAR_KM for a in anchors):
             s += 1.0
         if e.lat is None:
             s -= 2.0
@@ -596,7 +596,7 @@ def _country_keys(m) -> set[str]:
     return {fold(a) for a in (e.canonical, *e.aliases)}
 
 
-def _km(lat1, lon1, lat2, lon2) -> float:
+def km_apart(lat1, lon1, lat2, lon2) -> float:
     p = math.pi / 180
     a = 0.5 - math.cos((lat2 - lat1) * p) / 2 + math.cos(lat1 * p) * math.cos(lat2 * p) * (1 - math.cos((lon2 - lon1) * p)) / 2
     return 12742 * math.asin(math.sqrt(max(a, 0.0)))
