@@ -91,6 +91,10 @@ class EventExtractor:
         self.container_verbs = lex.frame("container_verbs")
         self.consequence_verbs = lex.frame("consequence_verbs")
         self.displacement = lex.frame("displacement_words")
+        self.owner_verbs = lex.frame("weapon_owner_verbs")
+        self.mutual_fire = lex.frame("mutual_fire")
+        self.initiative = lex.frame("initiative_words")
+        self.weapon_stores = lex.frame("weapon_stores")
         self.met_by_forces = lex.frame("protest_met_by_forces")
         self.civilian_toll = lex.frame("civilian_toll_types")
         self.place_verbs = lex.frame("place_object_verbs")
@@ -276,6 +280,12 @@ class EventExtractor:
             d.sources = carrier_roles(actors, carrier)
             if not d.targets:
                 d.targets = [k for k in verb_roles(actors, carrier, clash)[1] if k not in d.sources]
+        if clash and len(d.sources) > 1 and not d.targets and not any(
+                c.dep_ == "prep" and c.lower_ in ("with", "against") for c in [*tok.children, *(
+                    carrier.children if carrier is not None else ())]):
+            # "NPA militants and the military engaged in a firefight": the carrier's subjects are both sides
+            # (not when a "with X" names the other side the parse could not resolve: "X and Y clashed with them")
+            d.sources, d.targets = d.sources[:1], d.sources[1:]
         if fr.accused is not None and not d.sources:
             key = actors.actor_in(fr.accused)
             if key:
@@ -813,11 +823,62 @@ class EventExtractor:
                                      tok.text, ActorKind.PROTESTERS, None, generic="rioters", descriptive=True,
                                      restyled=True))
 
+    def _fought_among(self, d: Draft, actors: ActorIndex, side: str) -> bool:
+        """"A shoot-out between unknown shooters", "rival drug traffickers exchanged fire", "two armed groups
+        clashed": a fight told of one kind of actor only, marked as among its own ("between" it alone, "rival",
+        a count of groups, "each other"), has that actor on both sides, as ACLED codes it (Unidentified Armed
+        Group against Unidentified Armed Group)."""
+        tok, doc = d.trig, actors.doc
+        heads = [tok, tok.head] if tok.dep_ in ("nsubj", "nsubjpass", "pobj", "dobj", "attr") else [tok]
+        between = [g for h in heads for c in h.children if c.dep_ == "prep" and c.lower_ == "between"
+                   for g in c.children if g.dep_ == "pobj"]
+        if between:  # nobody else in the phrase ("between police and demonstrators" has two sides)
+            named = {m.key for t in between for x in t.subtree if (m := actors.tok.get(x.i)) is not None}
+            return phrase_keys(actors, between) == [side] and named <= {side}
+        words = self.lex.frame("among_own_marks")
+        mentions = [m for m in actors.mentions if m.key == side and m.start >= tok.sent.start and m.end <= tok.sent.end]
+        roots = [doc[m.end - 1].head if doc[m.end - 1].dep_ == "compound" else doc[m.end - 1] for m in mentions]
+        marked = any(t.lower_ in words or t.dep_ == "nummod" and ((self.counter.number(t.lower_) or (0, 0))[0] or 0) >= 2
+                     for r in roots for t in r.children if t.dep_ in ("amod", "nummod"))
+        return marked or any(t.lower_ in ("other", "another") and t.head.lower_ in ("each", "one")
+                             or t.lower_ in ("themselves",) for t in tok.subtree)
+
+    def _weapons_owner(self, sent, actors: ActorIndex) -> list[str]:
+        """Who the weapons or goods a sentence tells of were planted, placed or kept by: "an IED likely planted by JNIM",
+        "weapons belonging to X", "an NPA arms cache", "a cache found in the rebels' hideout"."""
+        out: list[str] = []
+        doc = actors.doc
+        for t in doc[sent.start:_told_until(doc, sent, 1)]:  # the sentence and the next, where notes add it
+            lemma = t.lemma_.lower()
+            if lemma in self.owner_verbs and t.tag_ == "VBN":
+                out += agent_keys(actors, t)
+            elif lemma in ("belong", "belonging"):
+                out += phrase_keys(actors, [g for c in t.children if c.dep_ == "prep" and c.lower_ == "to"
+                                            for g in c.children if g.dep_ == "pobj"])
+            elif lemma in self.weapon_stores:
+                out += [k for c in t.children if c.dep_ in ("compound", "poss", "nmod")
+                        for k in [actors.actor_in(c, max_depth=1)] if k]
+        return [k for k in dict.fromkeys(out) if actors.keys[k].kind in ARMED_KINDS]
+
+    @staticmethod
+    def _other_side(d: Draft, actors: ActorIndex, side: str) -> str:
+        """The other side of a fight among one kind of actor: an actor of its own, implied by the trigger and
+        named as the first side is (``restyled`` keeps a generic one apart from the first)."""
+        first, tok = actors.keys[side], d.trig
+        return actors.imply(AMention(tok.i, tok.i + 1, tok.idx, tok.idx + len(tok), f"{side}/other", first.entry,
+                                     first.name, first.kind, first.country, generic=first.generic, descriptive=True,
+                                     restyled=first.generic is not None, implied=True))
+
     @staticmethod
     def _victims_by_definition(d: Draft, actors: ActorIndex) -> list[str]:
         """Violence against civilians, looting and arrests have civilians on the receiving end by ACLED's
         definition: when the text names no target, the civilians are named by the trigger itself."""
-        return ["generic:civilians"] if _named_by_trigger(d, actors, "civilians", ActorKind.CIVILIANS) else []
+        if _named_by_trigger(d, actors, "civilians", ActorKind.CIVILIANS):
+            return ["generic:civilians"]
+        held = actors.tok.get(d.trig.i)
+        if held is not None and held.implied:  # the trigger already implies the crowd that vandalised: still ours
+            return [actors.imply(_trigger_mention(d, "civilians", ActorKind.CIVILIANS))]
+        return []
 
     @staticmethod
     def _crowd(d: Draft, actors: ActorIndex) -> None:
@@ -1012,6 +1073,10 @@ class EventExtractor:
             # smugglers caught, counterfeit goods seized: police work on crime, not politics (ACLED still codes
             # the arrests themselves, of migrants or gang members)
             acled = AcledCode()
+        held = actors.tok.get(d.trig.i)
+        if d.type == EventType.PROTEST and acled.event_type not in ("Protests", "Riots", None) and len(src_ids) > 1 \
+                and held is not None and held.implied and held.key == src_ids[0]:
+            src_ids = src_ids[1:]  # "militants vandalized the school", tagged property destruction: no crowd, the militants
         if d.type == EventType.PROTEST and acled.sub_event_type in ("Peaceful protest", None):
             tgt_ids = []  # a demonstration in front of the police station is not against the police
         if acled.event_type in ("Riots", "Protests") and src_ids and \
@@ -1025,6 +1090,15 @@ class EventExtractor:
             if not tgt_ids and src_ids and src_ids[0] == "generic:rioters" and \
                     (d.cue.acled == "clash" or "clash" in d.hints):
                 tgt_ids = [self._other_crowd(d, actors)]
+        if acled.sub_event_type == "Armed clash" and src_ids and tgt_ids and kinds.get(tgt_ids[0]) == ActorKind.POLICE \
+                and kinds.get(src_ids[0]) not in FORCE_KINDS and d.trig.lemma_.lower() in self.mutual_fire and \
+                not facts(doc).sentence_lemmas(sent.start) & self.initiative:
+            # "two suspects exchanged fire with the police": an exchange with the police that the report does not
+            # say the other side began comes of the police's own patrol, raid or arrest; they are actor 1
+            src_ids, tgt_ids = tgt_ids[:1], src_ids + tgt_ids[1:]
+        if acled.sub_event_type == "Armed clash" and len(src_ids) == 1 and not tgt_ids and \
+                self._fought_among(d, actors, src_ids[0]):
+            tgt_ids = [self._other_side(d, actors, src_ids[0])]
         if self.subtype is None and d.type == EventType.ASSAULT and acled.event_type is None and d.fatalities and \
                 d.frame.modality == Modality.ASSERTED:
             acled = AcledCode("Violence against civilians", "Attack")
@@ -1039,6 +1113,19 @@ class EventExtractor:
         if not src_ids and acled.sub_event_type in self.unknown_perpetrator:
             # ACLED codes an unnamed perpetrator as an unidentified armed group of the country
             src_ids = [actors.imply(_trigger_mention(d, "unidentified_armed_group", ActorKind.MILITIA))]
+        if not tgt_ids and acled.sub_event_type == "Disrupted weapons use" and d.type != EventType.ASSAULT:
+            # the weapons' owner is the other side: who planted or kept them, else an armed group the report
+            # does not name (a cache found, a bomb defused), as ACLED codes it
+            owners = [k for o in d.trig.children if o.dep_ in ("dobj", "nsubjpass") for k in self._weapon_owner(o, actors)]
+            tgt_ids = [k for k in owners + self._weapons_owner(sent, actors) if k not in src_ids][:1] or \
+                [actors.imply(_trigger_mention(d, "unidentified_armed_group", ActorKind.MILITIA))]
+        if not tgt_ids and acled.sub_event_type == "Looting/property destruction" and \
+                any(kinds.get(s) in FORCE_KINDS for s in src_ids) and \
+                facts(doc).sentence_lemmas(sent.start) & self.lex.frame("drug_words"):
+            # drugs, crops or laboratories the forces seized or destroyed are the traffickers' property: their
+            # owner named ("belonged to X"), else the unnamed traffickers (a gang where ACLED codes gangs)
+            tgt_ids = [k for k in self._weapons_owner(sent, actors) if k not in src_ids][:1] or \
+                [actors.imply(_trigger_mention(d, "unidentified_armed_group", ActorKind.MILITIA))]
         if not tgt_ids and acled.sub_event_type in self.civilian_victims:
             tgt_ids = self._victims_by_definition(d, actors)
         mode = d.mode.mode if d.mode and d.type == EventType.ASSAULT else (d.cue.mode if d.type == d.cue.type else None)
