@@ -55,6 +55,7 @@ class Draft:
     injured: Quantity | None = None
     aggregate: Aggregate | None = None
     since: bool = False
+    in_fight: bool = False  # the harm was done in a clash the sentence names ("injured in a clash between ...")
 
 
 class EventExtractor:
@@ -318,8 +319,14 @@ class EventExtractor:
                             n_src, n_tgt = noun_roles(actors, n, n_clash)
                             # "a militant of X was killed during a clash between X and Y": the clash's sides
                             d.sources = n_src if n_clash else [k for k in n_src if k not in d.targets]
+                            if n_clash:  # people hurt in a clash are its toll, not a side of it
+                                d.in_fight = True
+                                hurt = [k for k in d.targets if actors.keys[k].kind != ActorKind.CIVILIANS]
+                                if not d.sources and n_tgt and hurt:
+                                    # "1 X member was killed during clashes with Y": the victims' side fought Y
+                                    d.sources = [k for k in hurt if k not in n_tgt][:1]
+                                d.targets = [k for k in [*n_tgt, *hurt] if k not in d.sources]
                             if n_clash and d.sources:  # "shot dead during a clash between X and Y"
-                                d.targets = [k for k in [*n_tgt, *d.targets] if k not in d.sources]
                                 d.hints = d.hints + ["clash"]
         if d.type == EventType.ASSAULT and not d.sources and d.frame.modality == Modality.ASSERTED:
             d.sources = self._armed_nearby(d, actors)
@@ -821,7 +828,7 @@ class EventExtractor:
         tok = d.trig
         return actors.imply(AMention(tok.i, tok.i + 1, tok.idx, tok.idx + len(tok), "generic:rioters/other", None,
                                      tok.text, ActorKind.PROTESTERS, None, generic="rioters", descriptive=True,
-                                     restyled=True))
+                                     restyled=True, implied=True))
 
     def _fought_among(self, d: Draft, actors: ActorIndex, side: str) -> bool:
         """"A shoot-out between unknown shooters", "rival drug traffickers exchanged fire", "two armed groups
@@ -1088,7 +1095,7 @@ class EventExtractor:
             src_ids = self._crowd_as(d, actors, "rioters", src_ids)
             tgt_ids = [t for t in dict.fromkeys(d.targets) if t not in src_ids]  # "a man beaten by residents"
             if not tgt_ids and src_ids and src_ids[0] == "generic:rioters" and \
-                    (d.cue.acled == "clash" or "clash" in d.hints):
+                    (d.cue.acled == "clash" or "clash" in d.hints or d.in_fight):
                 tgt_ids = [self._other_crowd(d, actors)]
         if acled.sub_event_type == "Armed clash" and src_ids and tgt_ids and kinds.get(tgt_ids[0]) == ActorKind.POLICE \
                 and kinds.get(src_ids[0]) not in FORCE_KINDS and d.trig.lemma_.lower() in self.mutual_fire and \
