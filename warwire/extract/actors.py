@@ -94,7 +94,8 @@ class ActorIndex:
     def imply(self, m: AMention) -> str:
         """An actor the text implies without naming it ("a man was shot dead": by someone), its mention the
         words that imply it. It claims no token, so a named actor on those words still wins lookups."""
-        if m.key not in self.keys:
+        first = self.keys.get(m.key)
+        if first is None or first.key != m.key:  # none yet, or its first mention was re-read as another actor
             self.mentions.append(m)
             self.keys[m.key] = m
         return m.key

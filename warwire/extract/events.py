@@ -94,6 +94,12 @@ class EventExtractor:
         self.displacement = lex.frame("displacement_words")
         self.owner_verbs = lex.frame("weapon_owner_verbs")
         self.mutual_fire = lex.frame("mutual_fire")
+        self.intervened = lex.frame("protest_met_by_police")
+        self.intervention_marks = lex.frame("police_intervention_marks")
+        self.armed_perpetrator = frozenset(lex.acled.get("armed_perpetrator") or ())
+        self.intervention_cause = frozenset(lex.acled.get("protest_cause_verbs") or ()) | {"ask", "support", "argue"}
+        self.damage_verbs = lex.frame("damage_verbs")
+        self.civilian_property = lex.frame("civilian_property")
         self.initiative = lex.frame("initiative_words")
         self.weapon_stores = lex.frame("weapon_stores")
         self.met_by_forces = lex.frame("protest_met_by_forces")
@@ -850,6 +856,55 @@ class EventExtractor:
         return marked or any(t.lower_ in ("other", "another") and t.head.lower_ in ("each", "one")
                              or t.lower_ in ("themselves",) for t in tok.subtree)
 
+    def _armed_perpetrator(self, d: Draft, actors: ActorIndex, key: str) -> str:
+        """Re-read the mention of the civilians who did an act of violence ("two men opened fire") as an
+        unidentified armed group; the victims' mentions of the same generic word stay civilians."""
+        tok, sent = d.trig, d.trig.sent
+        doers = [g for c in tok.children if c.dep_ == "agent" for g in c.children] if passive(tok) else \
+            subject_of(tok) if tok.pos_ == "VERB" else []
+        said = {t.i for g in doers for t in g.subtree}  # the subject or "by X" the parse gives, when it gives one
+        victims = {t.i for v in self._own_victims(tok) for t in v.subtree}
+        doer = next((m for m in actors.mentions if m.key == key and m.start in said and not m.implied), None) or \
+            next((m for m in actors.mentions if m.key == key and sent.start <= m.start < sent.end and
+                  m.start not in victims and not m.implied), None)
+        if doer is None:
+            return key
+        new = "generic:unidentified_armed_group"
+        doer.key, doer.generic, doer.kind, doer.entry = new, "unidentified_armed_group", ActorKind.MILITIA, None
+        if actors.keys.get(new) is None or actors.keys[new].key != new:
+            actors.keys[new] = doer
+        return new
+
+    def _intervention_told(self, doc: Doc) -> bool:
+        """Whether the note tells the authorities stepping in ("one person was arrested", "tear gas was fired"),
+        not an arrest the crowd demands or a detention that happened before ("relatives of men who were
+        arrested", "demanding the arrest of the killers")."""
+        cause = self.intervention_cause
+        for i in facts(doc).where(self.intervention_marks, "lemma"):
+            t, told = doc[i], True
+            for a in [t, *t.ancestors]:
+                if a.dep_ in ("relcl", "acl") or a.lemma_.lower() in cause:
+                    told = False
+                    break
+            if told:
+                return True
+        return False
+
+    def _civilian_property_hit(self, doc: Doc, sent) -> bool:
+        """Whether the sentence or the two after it tell of damage done to property of civilians: a damaging
+        verb whose object ("burned houses", "set fire to a bus", "threw stones at vehicles") or passive subject
+        ("windows were smashed") is a civilian's property."""
+        for t in doc[sent.start:_told_until(doc, sent, 2)]:
+            if t.lemma_.lower() not in self.damage_verbs:
+                continue
+            objs = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass")] + \
+                [g for c in t.children if c.dep_ == "prep" and c.lower_ in ("to", "at", "on")
+                 for g in c.children if g.dep_ == "pobj"]
+            objs += [c for o in objs for c in o.conjuncts]
+            if any(o.lemma_.lower() in self.civilian_property for o in objs):
+                return True
+        return False
+
     def _weapons_owner(self, sent, actors: ActorIndex) -> list[str]:
         """Who the weapons or goods a sentence tells of were planted, placed or kept by: "an IED likely planted by JNIM",
         "weapons belonging to X", "an NPA arms cache", "a cache found in the rebels' hideout"."""
@@ -1112,11 +1167,24 @@ class EventExtractor:
         met: list[str] = []  # forces named sentences away: they say nothing of whether the event happened
         if d.type == EventType.PROTEST and (acled.sub_event_type or "").lower() in self.met_by_forces and not tgt_ids:
             met = tgt_ids = [k for k in self._forces_near(actors, sent) if k not in src_ids][:1]
+        if d.type == EventType.PROTEST and (acled.sub_event_type or "").lower() in self.intervened and not tgt_ids \
+                and self._intervention_told(doc):
+            # the authorities stepped in (arrests, dispersal) and the note names no force: ACLED codes the police
+            # of the country as the demonstration's other side
+            met = tgt_ids = [k for k in _keys_near(actors, sent, lambda m: m.kind in FORCE_KINDS, len(doc))
+                             if k not in src_ids][:1] or \
+                [actors.imply(_trigger_mention(d, "police", ActorKind.POLICE))]
         if d.type == EventType.ASSAULT and (acled.event_type or "").lower() in self.civilian_toll and not tgt_ids:
             met = tgt_ids = [k for k in self._harmed_civilians(actors, sent) if k not in src_ids][:1]
         if not src_ids and acled.sub_event_type == "Other" and d.trig.lemma_.lower() in self.displacement:
             src_ids = [t for t in tgt_ids if kinds.get(t) == ActorKind.CIVILIANS]  # the displaced act, ACLED's way
             tgt_ids = [t for t in tgt_ids if t not in src_ids]
+        if src_ids and acled.sub_event_type in self.armed_perpetrator and kinds.get(src_ids[0]) == ActorKind.CIVILIANS \
+                and d.type == EventType.ASSAULT:
+            # "four men shot a doctor", "unknown people set fire to the building": who does violence to others is
+            # no civilian in ACLED's coding (civilians are only ever its victims) but an unidentified armed group
+            src_ids = [self._armed_perpetrator(d, actors, src_ids[0])] + src_ids[1:]
+            tgt_ids = [t for t in dict.fromkeys(d.targets + tgt_ids) if t not in src_ids]
         if not src_ids and acled.sub_event_type in self.unknown_perpetrator:
             # ACLED codes an unnamed perpetrator as an unidentified armed group of the country
             src_ids = [actors.imply(_trigger_mention(d, "unidentified_armed_group", ActorKind.MILITIA))]
@@ -1133,6 +1201,10 @@ class EventExtractor:
             # owner named ("belonged to X"), else the unnamed traffickers (a gang where ACLED codes gangs)
             tgt_ids = [k for k in self._weapons_owner(sent, actors) if k not in src_ids][:1] or \
                 [actors.imply(_trigger_mention(d, "unidentified_armed_group", ActorKind.MILITIA))]
+        if not tgt_ids and acled.sub_event_type == "Violent demonstration" and self._civilian_property_hit(doc, sent):
+            # the crowd burned houses, smashed a shop's windows, stoned a passing car: ACLED codes the civilians
+            # whose property it was as the other side (not roads blocked or tyres burned)
+            met = tgt_ids = [actors.imply(_trigger_mention(d, "civilians", ActorKind.CIVILIANS))]
         if not tgt_ids and acled.sub_event_type in self.civilian_victims:
             tgt_ids = self._victims_by_definition(d, actors)
         mode = d.mode.mode if d.mode and d.type == EventType.ASSAULT else (d.cue.mode if d.type == d.cue.type else None)
@@ -1340,10 +1412,10 @@ def _has_own_date(sent) -> bool:
     return any(t.ent_type_ == "DATE" for t in sent)
 
 
-def _keys_near(actors: ActorIndex, sent, keep) -> list[str]:
-    """The keys of the actor mentions ``keep`` accepts in ``sent`` and the two sentences after it, in text
-    order, each once."""
-    end = facts(actors.doc).end_after(sent.end, 2)
+def _keys_near(actors: ActorIndex, sent, keep, following: int = 2) -> list[str]:
+    """The keys of the actor mentions ``keep`` accepts in ``sent`` and the ``following`` sentences after it, in
+    text order, each once."""
+    end = facts(actors.doc).end_after(sent.end, following)
     return list(dict.fromkeys(m.key for m in sorted(actors.mentions, key=lambda m: m.start)
                               if sent.start <= m.start < end and keep(m)))
 
