@@ -714,7 +714,10 @@ class EventExtractor:
                     not _has_own_date(d.trig.sent)):
                 prev.fatalities = _max_q(prev.fatalities, d.fatalities)
                 prev.injured = _max_q(prev.injured, d.injured)
-                prev.targets += [t for t in d.targets if t not in prev.targets and t not in prev.sources]
+                fight = (prev.cue.acled == "clash" or "clash" in prev.hints) and prev.trig.lemma_.lower() not in self.one_sided
+                # "X and Y clashed. Three men were killed": a fight's dead are its toll; civilians are no side of it
+                prev.targets += [t for t in d.targets if t not in prev.targets and t not in prev.sources and
+                                 not (fight and actors.keys[t].kind == ActorKind.CIVILIANS)]
                 continue
             protest = next((o for o in reversed(out) if o.type == EventType.PROTEST and
                             o.frame.modality == Modality.ASSERTED), None)
@@ -797,6 +800,8 @@ class EventExtractor:
         key = f"generic:{gid}"
         kind = ActorKind.PROTESTERS
         first = actors.keys.get(src_ids[0]) if src_ids else None
+        if first is not None and first.key != src_ids[0] and first.generic == gid:
+            return [first.key] + src_ids[1:]  # "residents captured a thief and beat him": read as rioters already
         if first is not None and first.generic in ("civilians", "protesters"):
             # the crowd's first mention (one not of its victims) becomes the rioters; other civilians stay
             victims = {t.i for v in self._own_victims(d.trig) for t in v.subtree}
