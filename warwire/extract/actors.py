@@ -81,6 +81,7 @@ class ActorIndex:
     pronouns: dict[int, str] = field(default_factory=dict)     # token index -> actor key
     descriptions: dict[str, set[str]] = field(default_factory=dict)  # key -> descriptive nouns (appositives)
     place_tokens: set[int] = field(default_factory=set)      # tokens of capital/country names used as places
+    not_places: set[int] = field(default_factory=set)        # tokens of names of weapons and buildings: neither
     keys: dict[str, AMention] = field(default_factory=dict)   # key -> first mention
     collective: frozenset[str] = frozenset()  # "a group of X", "members of X": X is the actor
 
@@ -95,7 +96,8 @@ class ActorIndex:
     def imply(self, m: AMention) -> str:
         """An actor the text implies without naming it ("a man was shot dead": by someone), its mention the
         words that imply it. It claims no token, so a named actor on those words still wins lookups."""
-        if m.key not in self.keys:
+        first = self.keys.get(m.key)
+        if first is None or first.key != m.key:  # none yet, or its first mention was re-read as another actor
             self.mentions.append(m)
             self.keys[m.key] = m
         return m.key
@@ -468,6 +470,15 @@ class ActorFinder:
                 ent = SpacySpan(doc, ent.start, ent.end, label="ORG")  # "the X Brigade" is no person
             if ent.label_ in ("PERSON", "ORG") and self._before_region(ent):
                 continue  # "shelled Avdiivka, Donetsk": a place and its region, whatever the NER says
+            if ent.label_ in ("PERSON", "ORG") and ent.start > 0 and doc[ent.start - 1].text == "," and \
+                    self.is_place(ent.text):
+                continue  # "fired missiles at Nikopol, Dnipropetrovsk": the region after a place's comma
+            if ent.label_ in ("PERSON", "ORG") and (any(t.lower_ in WEAPON_NAMES for t in ent) or _property_name(ent)):
+                # "fired BM-21 Grad missiles": a weapon, not who fired it; "a bomb exploded at the Internal Revenue
+                # Department office", "the Myanmar Economic Bank": a building hit, whose owner ACLED codes. Neither
+                # an actor nor the place the event is coded to.
+                idx.not_places.update(range(ent.start, ent.end))
+                continue
             if ent.label_ == "PERSON":
                 if _located(ent) or self.is_place(ent.text):
                     continue  # "in Vila Velha", "Tamil Nadu": the NER took a place for a person
@@ -581,6 +592,8 @@ class ActorFinder:
 # Last words of a name, or words after it, that make it a place (kb/data/cues/place_words.yaml).
 # Institutions ("the X School") are named groups as often as places: left to the NER.
 PLACE_NOUNS = _WORDS["actor_place_nouns"] | (_WORDS["place_heads"] - _WORDS["institution_heads"])
+PROPERTY_HEADS = _WORDS["property_heads"]  # "the Internal Revenue Department office": a building hit, not an actor
+WEAPON_NAMES = _WORDS["weapon_names"]
 PLACE_OBJECT_LABELS = ("ORG", "GPE", "LOC", "FAC", "NORP")
 
 
@@ -651,6 +664,15 @@ def _located(ent: SpacySpan) -> bool:
             return True  # "Kravtsivka (Buchanskyi, Kyiv)": a place and the areas it lies in
     return ent.start > 0 and doc[ent.start - 1].text in ("(", ",") and \
         any(t.text == "(" for t in doc[max(ent.start - 6, 0):ent.start])
+
+
+def _property_name(ent: SpacySpan) -> bool:
+    """A name that is a building or a business's premises: its last word is one of PROPERTY_HEADS ("Myanmar
+    Economic Bank") or it names the one after it ("the Internal Revenue Department office")."""
+    doc = ent.doc
+    nxt = doc[ent.end] if ent.end < len(doc) else None
+    return ent[-1].lower_ in PROPERTY_HEADS or \
+        nxt is not None and nxt.lower_ in PROPERTY_HEADS and ent.root.dep_ == "compound" and ent.root.head.i == nxt.i
 
 
 def _modifier(doc: Doc, m: AMention) -> bool:

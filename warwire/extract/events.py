@@ -55,6 +55,7 @@ class Draft:
     injured: Quantity | None = None
     aggregate: Aggregate | None = None
     since: bool = False
+    in_fight: bool = False  # the harm was done in a clash the sentence names ("injured in a clash between ...")
 
 
 class EventExtractor:
@@ -91,6 +92,16 @@ class EventExtractor:
         self.container_verbs = lex.frame("container_verbs")
         self.consequence_verbs = lex.frame("consequence_verbs")
         self.displacement = lex.frame("displacement_words")
+        self.owner_verbs = lex.frame("weapon_owner_verbs")
+        self.mutual_fire = lex.frame("mutual_fire")
+        self.intervened = lex.frame("protest_met_by_police")
+        self.intervention_marks = lex.frame("police_intervention_marks")
+        self.armed_perpetrator = frozenset(lex.acled.get("armed_perpetrator") or ())
+        self.intervention_cause = frozenset(lex.acled.get("protest_cause_verbs") or ()) | {"ask", "support", "argue"}
+        self.damage_verbs = lex.frame("damage_verbs")
+        self.civilian_property = lex.frame("civilian_property")
+        self.initiative = lex.frame("initiative_words")
+        self.weapon_stores = lex.frame("weapon_stores")
         self.met_by_forces = lex.frame("protest_met_by_forces")
         self.civilian_toll = lex.frame("civilian_toll_types")
         self.place_verbs = lex.frame("place_object_verbs")
@@ -283,6 +294,12 @@ class EventExtractor:
             d.sources = carrier_roles(actors, carrier)
             if not d.targets:
                 d.targets = [k for k in verb_roles(actors, carrier, clash)[1] if k not in d.sources]
+        if clash and len(d.sources) > 1 and not d.targets and not any(
+                c.dep_ == "prep" and c.lower_ in ("with", "against") for c in [*tok.children, *(
+                    carrier.children if carrier is not None else ())]):
+            # "NPA militants and the military engaged in a firefight": the carrier's subjects are both sides
+            # (not when a "with X" names the other side the parse could not resolve: "X and Y clashed with them")
+            d.sources, d.targets = d.sources[:1], d.sources[1:]
         if fr.accused is not None and not d.sources:
             key = actors.actor_in(fr.accused)
             if key:
@@ -315,8 +332,14 @@ class EventExtractor:
                             n_src, n_tgt = noun_roles(actors, n, n_clash)
                             # "a militant of X was killed during a clash between X and Y": the clash's sides
                             d.sources = n_src if n_clash else [k for k in n_src if k not in d.targets]
+                            if n_clash:  # people hurt in a clash are its toll, not a side of it
+                                d.in_fight = True
+                                hurt = [k for k in d.targets if actors.keys[k].kind != ActorKind.CIVILIANS]
+                                if not d.sources and n_tgt and hurt:
+                                    # "1 X member was killed during clashes with Y": the victims' side fought Y
+                                    d.sources = [k for k in hurt if k not in n_tgt][:1]
+                                d.targets = [k for k in [*n_tgt, *hurt] if k not in d.sources]
                             if n_clash and d.sources:  # "shot dead during a clash between X and Y"
-                                d.targets = [k for k in [*n_tgt, *d.targets] if k not in d.sources]
                                 d.hints = d.hints + ["clash"]
         if d.type == EventType.ASSAULT and not d.sources and d.frame.modality == Modality.ASSERTED:
             d.sources = self._armed_nearby(d, actors)
@@ -755,7 +778,10 @@ class EventExtractor:
                     not _has_own_date(d.trig.sent)):
                 prev.fatalities = _max_q(prev.fatalities, d.fatalities)
                 prev.injured = _max_q(prev.injured, d.injured)
-                prev.targets += [t for t in d.targets if t not in prev.targets and t not in prev.sources]
+                fight = (prev.cue.acled == "clash" or "clash" in prev.hints) and prev.trig.lemma_.lower() not in self.one_sided
+                # "X and Y clashed. Three men were killed": a fight's dead are its toll; civilians are no side of it
+                prev.targets += [t for t in d.targets if t not in prev.targets and t not in prev.sources and
+                                 not (fight and actors.keys[t].kind == ActorKind.CIVILIANS)]
                 continue
             protest = next((o for o in reversed(out) if o.type == EventType.PROTEST and
                             o.frame.modality == Modality.ASSERTED), None)
@@ -839,6 +865,8 @@ class EventExtractor:
         key = f"generic:{gid}"
         kind = ActorKind.PROTESTERS
         first = actors.keys.get(src_ids[0]) if src_ids else None
+        if first is not None and first.key != src_ids[0] and first.generic == gid:
+            return [first.key] + src_ids[1:]  # "residents captured a thief and beat him": read as rioters already
         if first is not None and first.generic in ("civilians", "protesters"):
             # the crowd's first mention (one not of its victims) becomes the rioters; other civilians stay
             victims = {t.i for v in self._own_victims(d.trig) for t in v.subtree}
@@ -876,13 +904,113 @@ class EventExtractor:
         tok = d.trig
         return actors.imply(AMention(tok.i, tok.i + 1, tok.idx, tok.idx + len(tok), "generic:rioters/other", None,
                                      tok.text, ActorKind.PROTESTERS, None, generic="rioters", descriptive=True,
-                                     restyled=True))
+                                     restyled=True, implied=True))
+
+    def _fought_among(self, d: Draft, actors: ActorIndex, side: str) -> bool:
+        """"A shoot-out between unknown shooters", "rival drug traffickers exchanged fire", "two armed groups
+        clashed": a fight told of one kind of actor only, marked as among its own ("between" it alone, "rival",
+        a count of groups, "each other"), has that actor on both sides, as ACLED codes it (Unidentified Armed
+        Group against Unidentified Armed Group)."""
+        tok, doc = d.trig, actors.doc
+        heads = [tok, tok.head] if tok.dep_ in ("nsubj", "nsubjpass", "pobj", "dobj", "attr") else [tok]
+        between = [g for h in heads for c in h.children if c.dep_ == "prep" and c.lower_ == "between"
+                   for g in c.children if g.dep_ == "pobj"]
+        if between:  # nobody else in the phrase ("between police and demonstrators" has two sides)
+            named = {m.key for t in between for x in t.subtree if (m := actors.tok.get(x.i)) is not None}
+            return phrase_keys(actors, between) == [side] and named <= {side}
+        words = self.lex.frame("among_own_marks")
+        mentions = [m for m in actors.mentions if m.key == side and m.start >= tok.sent.start and m.end <= tok.sent.end]
+        roots = [doc[m.end - 1].head if doc[m.end - 1].dep_ == "compound" else doc[m.end - 1] for m in mentions]
+        marked = any(t.lower_ in words or t.dep_ == "nummod" and ((self.counter.number(t.lower_) or (0, 0))[0] or 0) >= 2
+                     for r in roots for t in r.children if t.dep_ in ("amod", "nummod"))
+        return marked or any(t.lower_ in ("other", "another") and t.head.lower_ in ("each", "one")
+                             or t.lower_ in ("themselves",) for t in tok.subtree)
+
+    def _armed_perpetrator(self, d: Draft, actors: ActorIndex, key: str) -> str:
+        """Re-read the mention of the civilians who did an act of violence ("two men opened fire") as an
+        unidentified armed group; the victims' mentions of the same generic word stay civilians."""
+        tok, sent = d.trig, d.trig.sent
+        doers = [g for c in tok.children if c.dep_ == "agent" for g in c.children] if passive(tok) else \
+            subject_of(tok) if tok.pos_ == "VERB" else []
+        said = {t.i for g in doers for t in g.subtree}  # the subject or "by X" the parse gives, when it gives one
+        victims = {t.i for v in self._own_victims(tok) for t in v.subtree}
+        doer = next((m for m in actors.mentions if m.key == key and m.start in said and not m.implied), None) or \
+            next((m for m in actors.mentions if m.key == key and sent.start <= m.start < sent.end and
+                  m.start not in victims and not m.implied), None)
+        if doer is None:
+            return key
+        new = "generic:unidentified_armed_group"
+        doer.key, doer.generic, doer.kind, doer.entry = new, "unidentified_armed_group", ActorKind.MILITIA, None
+        if actors.keys.get(new) is None or actors.keys[new].key != new:
+            actors.keys[new] = doer
+        return new
+
+    def _intervention_told(self, doc: Doc) -> bool:
+        """Whether the note tells the authorities stepping in ("one person was arrested", "tear gas was fired"),
+        not an arrest the crowd demands or a detention that happened before ("relatives of men who were
+        arrested", "demanding the arrest of the killers")."""
+        cause = self.intervention_cause
+        for i in facts(doc).where(self.intervention_marks, "lemma"):
+            t, told = doc[i], True
+            for a in [t, *t.ancestors]:
+                if a.dep_ in ("relcl", "acl") or a.lemma_.lower() in cause:
+                    told = False
+                    break
+            if told:
+                return True
+        return False
+
+    def _civilian_property_hit(self, doc: Doc, sent) -> bool:
+        """Whether the sentence or the two after it tell of damage done to property of civilians: a damaging
+        verb whose object ("burned houses", "set fire to a bus", "threw stones at vehicles") or passive subject
+        ("windows were smashed") is a civilian's property."""
+        for t in doc[sent.start:_told_until(doc, sent, 2)]:
+            if t.lemma_.lower() not in self.damage_verbs:
+                continue
+            objs = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass")] + \
+                [g for c in t.children if c.dep_ == "prep" and c.lower_ in ("to", "at", "on")
+                 for g in c.children if g.dep_ == "pobj"]
+            objs += [c for o in objs for c in o.conjuncts]
+            if any(o.lemma_.lower() in self.civilian_property for o in objs):
+                return True
+        return False
+
+    def _weapons_owner(self, sent, actors: ActorIndex) -> list[str]:
+        """Who the weapons or goods a sentence tells of were planted, placed or kept by: "an IED likely planted by JNIM",
+        "weapons belonging to X", "an NPA arms cache", "a cache found in the rebels' hideout"."""
+        out: list[str] = []
+        doc = actors.doc
+        for t in doc[sent.start:_told_until(doc, sent, 1)]:  # the sentence and the next, where notes add it
+            lemma = t.lemma_.lower()
+            if lemma in self.owner_verbs and t.tag_ == "VBN":
+                out += agent_keys(actors, t)
+            elif lemma in ("belong", "belonging"):
+                out += phrase_keys(actors, [g for c in t.children if c.dep_ == "prep" and c.lower_ == "to"
+                                            for g in c.children if g.dep_ == "pobj"])
+            elif lemma in self.weapon_stores:
+                out += [k for c in t.children if c.dep_ in ("compound", "poss", "nmod")
+                        for k in [actors.actor_in(c, max_depth=1)] if k]
+        return [k for k in dict.fromkeys(out) if actors.keys[k].kind in ARMED_KINDS]
+
+    @staticmethod
+    def _other_side(d: Draft, actors: ActorIndex, side: str) -> str:
+        """The other side of a fight among one kind of actor: an actor of its own, implied by the trigger and
+        named as the first side is (``restyled`` keeps a generic one apart from the first)."""
+        first, tok = actors.keys[side], d.trig
+        return actors.imply(AMention(tok.i, tok.i + 1, tok.idx, tok.idx + len(tok), f"{side}/other", first.entry,
+                                     first.name, first.kind, first.country, generic=first.generic, descriptive=True,
+                                     restyled=first.generic is not None, implied=True))
 
     @staticmethod
     def _victims_by_definition(d: Draft, actors: ActorIndex) -> list[str]:
         """Violence against civilians, looting and arrests have civilians on the receiving end by ACLED's
         definition: when the text names no target, the civilians are named by the trigger itself."""
-        return ["generic:civilians"] if _named_by_trigger(d, actors, "civilians", ActorKind.CIVILIANS) else []
+        if _named_by_trigger(d, actors, "civilians", ActorKind.CIVILIANS):
+            return ["generic:civilians"]
+        held = actors.tok.get(d.trig.i)
+        if held is not None and held.implied:  # the trigger already implies the crowd that vandalised: still ours
+            return [actors.imply(_trigger_mention(d, "civilians", ActorKind.CIVILIANS))]
+        return []
 
     @staticmethod
     def _crowd(d: Draft, actors: ActorIndex) -> None:
@@ -1077,6 +1205,10 @@ class EventExtractor:
             # smugglers caught, counterfeit goods seized: police work on crime, not politics (ACLED still codes
             # the arrests themselves, of migrants or gang members)
             acled = AcledCode()
+        held = actors.tok.get(d.trig.i)
+        if d.type == EventType.PROTEST and acled.event_type not in ("Protests", "Riots", None) and len(src_ids) > 1 \
+                and held is not None and held.implied and held.key == src_ids[0]:
+            src_ids = src_ids[1:]  # "militants vandalized the school", tagged property destruction: no crowd, the militants
         if d.type == EventType.PROTEST and acled.sub_event_type in ("Peaceful protest", None):
             tgt_ids = []  # a demonstration in front of the police station is not against the police
         if acled.event_type in ("Riots", "Protests") and src_ids and \
@@ -1088,22 +1220,61 @@ class EventExtractor:
             src_ids = self._crowd_as(d, actors, "rioters", src_ids)
             tgt_ids = [t for t in dict.fromkeys(d.targets) if t not in src_ids]  # "a man beaten by residents"
             if not tgt_ids and src_ids and src_ids[0] == "generic:rioters" and \
-                    (d.cue.acled == "clash" or "clash" in d.hints):
+                    (d.cue.acled == "clash" or "clash" in d.hints or d.in_fight):
                 tgt_ids = [self._other_crowd(d, actors)]
+        if acled.sub_event_type == "Armed clash" and src_ids and tgt_ids and kinds.get(tgt_ids[0]) == ActorKind.POLICE \
+                and kinds.get(src_ids[0]) not in FORCE_KINDS and d.trig.lemma_.lower() in self.mutual_fire and \
+                not facts(doc).sentence_lemmas(sent.start) & self.initiative:
+            # "two suspects exchanged fire with the police": an exchange with the police that the report does not
+            # say the other side began comes of the police's own patrol, raid or arrest; they are actor 1
+            src_ids, tgt_ids = tgt_ids[:1], src_ids + tgt_ids[1:]
+        if acled.sub_event_type == "Armed clash" and len(src_ids) == 1 and not tgt_ids and \
+                self._fought_among(d, actors, src_ids[0]):
+            tgt_ids = [self._other_side(d, actors, src_ids[0])]
         if self.subtype is None and d.type == EventType.ASSAULT and acled.event_type is None and d.fatalities and \
                 d.frame.modality == Modality.ASSERTED:
             acled = AcledCode("Violence against civilians", "Attack")
         met: list[str] = []  # forces named sentences away: they say nothing of whether the event happened
         if d.type == EventType.PROTEST and (acled.sub_event_type or "").lower() in self.met_by_forces and not tgt_ids:
             met = tgt_ids = [k for k in self._forces_near(actors, sent) if k not in src_ids][:1]
+        if d.type == EventType.PROTEST and (acled.sub_event_type or "").lower() in self.intervened and not tgt_ids \
+                and self._intervention_told(doc):
+            # the authorities stepped in (arrests, dispersal) and the note names no force: ACLED codes the police
+            # of the country as the demonstration's other side
+            met = tgt_ids = [k for k in _keys_near(actors, sent, lambda m: m.kind in FORCE_KINDS, len(doc))
+                             if k not in src_ids][:1] or \
+                [actors.imply(_trigger_mention(d, "police", ActorKind.POLICE))]
         if d.type == EventType.ASSAULT and (acled.event_type or "").lower() in self.civilian_toll and not tgt_ids:
             met = tgt_ids = [k for k in self._harmed_civilians(actors, sent) if k not in src_ids][:1]
         if not src_ids and acled.sub_event_type == "Other" and d.trig.lemma_.lower() in self.displacement:
             src_ids = [t for t in tgt_ids if kinds.get(t) == ActorKind.CIVILIANS]  # the displaced act, ACLED's way
             tgt_ids = [t for t in tgt_ids if t not in src_ids]
+        if src_ids and acled.sub_event_type in self.armed_perpetrator and kinds.get(src_ids[0]) == ActorKind.CIVILIANS \
+                and d.type == EventType.ASSAULT:
+            # "four men shot a doctor", "unknown people set fire to the building": who does violence to others is
+            # no civilian in ACLED's coding (civilians are only ever its victims) but an unidentified armed group
+            src_ids = [self._armed_perpetrator(d, actors, src_ids[0])] + src_ids[1:]
+            tgt_ids = [t for t in dict.fromkeys(d.targets + tgt_ids) if t not in src_ids]
         if not src_ids and acled.sub_event_type in self.unknown_perpetrator:
             # ACLED codes an unnamed perpetrator as an unidentified armed group of the country
             src_ids = [actors.imply(_trigger_mention(d, "unidentified_armed_group", ActorKind.MILITIA))]
+        if not tgt_ids and acled.sub_event_type == "Disrupted weapons use" and d.type != EventType.ASSAULT:
+            # the weapons' owner is the other side: who planted or kept them, else an armed group the report
+            # does not name (a cache found, a bomb defused), as ACLED codes it
+            owners = [k for o in d.trig.children if o.dep_ in ("dobj", "nsubjpass") for k in self._weapon_owner(o, actors)]
+            tgt_ids = [k for k in owners + self._weapons_owner(sent, actors) if k not in src_ids][:1] or \
+                [actors.imply(_trigger_mention(d, "unidentified_armed_group", ActorKind.MILITIA))]
+        if not tgt_ids and acled.sub_event_type == "Looting/property destruction" and \
+                any(kinds.get(s) in FORCE_KINDS for s in src_ids) and \
+                facts(doc).sentence_lemmas(sent.start) & self.lex.frame("drug_words"):
+            # drugs, crops or laboratories the forces seized or destroyed are the traffickers' property: their
+            # owner named ("belonged to X"), else the unnamed traffickers (a gang where ACLED codes gangs)
+            tgt_ids = [k for k in self._weapons_owner(sent, actors) if k not in src_ids][:1] or \
+                [actors.imply(_trigger_mention(d, "unidentified_armed_group", ActorKind.MILITIA))]
+        if not tgt_ids and acled.sub_event_type == "Violent demonstration" and self._civilian_property_hit(doc, sent):
+            # the crowd burned houses, smashed a shop's windows, stoned a passing car: ACLED codes the civilians
+            # whose property it was as the other side (not roads blocked or tyres burned)
+            met = tgt_ids = [actors.imply(_trigger_mention(d, "civilians", ActorKind.CIVILIANS))]
         if not tgt_ids and acled.sub_event_type in self.civilian_victims:
             tgt_ids = self._victims_by_definition(d, actors)
         mode = d.mode.mode if d.mode and d.type == EventType.ASSAULT else (d.cue.mode if d.type == d.cue.type else None)
@@ -1319,10 +1490,10 @@ def _has_own_date(sent) -> bool:
     return any(t.ent_type_ == "DATE" for t in sent)
 
 
-def _keys_near(actors: ActorIndex, sent, keep) -> list[str]:
-    """The keys of the actor mentions ``keep`` accepts in ``sent`` and the two sentences after it, in text
-    order, each once."""
-    end = facts(actors.doc).end_after(sent.end, 2)
+def _keys_near(actors: ActorIndex, sent, keep, following: int = 2) -> list[str]:
+    """The keys of the actor mentions ``keep`` accepts in ``sent`` and the ``following`` sentences after it, in
+    text order, each once."""
+    end = facts(actors.doc).end_after(sent.end, following)
     return list(dict.fromkeys(m.key for m in sorted(actors.mentions, key=lambda m: m.start)
                               if sent.start <= m.start < end and keep(m)))
 

@@ -99,7 +99,9 @@ class ModalityReader:
                     return Frame(Modality.NEGATED, head)
                 if any(c.dep == "mark" and c.lower in self.hyp_marks for c in kids(head)):
                     return Frame(Modality.HYPOTHETICAL, head)
-                if lemma in self.light and dep in ("dobj", "xcomp", "pobj") and carrier is None:
+                # "engaged in a firefight": the noun under the light verb's "in" is carried all the same
+                if lemma in self.light and (dep in ("dobj", "xcomp", "pobj") or dep == "prep" and tok.lower_ == "in") \
+                        and carrier is None:
                     carrier = head
                     future = future or self.future(head)
                     tok = head

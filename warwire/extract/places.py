@@ -171,7 +171,7 @@ class PlaceFinder:
         spans.extend(self._after_preposition(doc))
         keep = []
         for span in filter_spans(spans):
-            if self._is_actor(span, actors):
+            if self._is_actor(span, actors) or any(i in actors.not_places for i in range(span.start, span.end)):
                 continue
             if span.end < len(doc) and doc[span.end].text in ("-", "–") and not doc[span.end - 1].whitespace_:
                 continue  # "Iran-backed", "Gaza-based": a modifier, not a place
