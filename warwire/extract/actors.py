@@ -259,6 +259,21 @@ class ActorFinder:
                     return sf.target.upper()
         return None
 
+    def _people_of(self, tok: Token) -> str | None:
+        """The ISO3 of a plural nationality noun ("Palestinians", "Afghans"), else None."""
+        counted = any(c.dep_ == "nummod" or c.lower_ in ("many", "several", "dozens", "hundreds")
+                      for c in tok.children)  # "25 Sudanese": a demonym that is its own plural
+        if not counted and (tok.tag_ not in ("NNPS", "NNS") or not tok.text.endswith("s")):
+            return None
+        for text in (tok.text if counted else None, tok.text[:-1], tok.text[:-2] if tok.text.endswith("es") else None):
+            for sf in self.forms.get("C:" + text, ()) if text else ():
+                if sf.role == "demonym":
+                    return sf.target.upper()
+            for sf in self.forms.get(text.lower(), ()) if text else ():
+                if sf.role == "demonym":
+                    return sf.target.upper()
+        return None
+
     # ---------------------------------------------------------------- main entry
 
     def find(self, doc: Doc) -> ActorIndex:
@@ -487,6 +502,11 @@ class ActorFinder:
                 kind = _org_kind(ent, self.kb.name_kinds)
                 idx.add(AMention(ent.start, ent.end, ent.start_char, ent.end_char, "org:" + ent.text.lower(), None,
                                  ent.text, kind, None))
+            elif ent.label_ == "NORP" and len(ent) == 1 and ent.root.dep_ in ("dobj", "nsubjpass", "pobj") and \
+                    (iso3 := self._people_of(ent.root)):
+                # "killed 30 Palestinians": people of a nationality, harmed or held, are its civilians
+                idx.add(AMention(ent.start, ent.end, ent.start_char, ent.end_char, f"generic:civilians@{iso3}", None,
+                                 ent.text, ActorKind.CIVILIANS, iso3, generic="civilians"))
             elif ent.label_ == "NORP" and ent.end < len(doc) and doc[ent.end].lower_ in GROUP_NOUNS | {"herders", "men"}:
                 span = doc[ent.start:ent.end + 1]
                 idx.add(AMention(span.start, span.end, span.start_char, span.end_char, "org:" + span.text.lower(),

@@ -241,6 +241,11 @@ class EventExtractor:
         etype = EventType(frame.retype) if frame.retype else cue.type
         if etype == EventType.SUPPORT and self._tie(tok):
             return None
+        if tok.dep_ == "amod" and tok.tag_ in ("VBN", "JJ") and etype in (EventType.COERCE, EventType.AID) or \
+                tok.dep_ == "acl" and tok.tag_ == "VBG" and etype == EventType.AID:
+            return None  # "displaced families", "a school sheltering families": who they are, not what happened
+        if tok.pos_ == "NOUN" and self._topic(tok):
+            return None  # "talks on a truce and the release of hostages": what is talked about has not happened
         if tok.pos_ == "NOUN" and tok.dep_ in ("npadvmod", "appos") and self._restates(tok, etype):
             return None  # "X blamed Y, an accusation Y rejected": the noun restates the verb's event
         d = Draft(tok, cue, frame, etype, tokens=[tok], hints=[cue.acled] if cue.acled != "none" else [])
@@ -579,12 +584,13 @@ class EventExtractor:
     def _own_victims(self, verb: Token) -> list[Token]:
         if verb.pos_ == "NOUN":
             return [g for c in verb.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
-        if passive(verb):
+        objects = [c for c in verb.children if c.dep_ == "dobj"]
+        if passive(verb) and not (objects and verb.dep_ == "acl"):  # "strikes killed 30 people" misread as acl
             subj = [c for c in verb.children if c.dep_ == "nsubjpass"]
             return subj or ([verb.head] if verb.dep_ in ("acl", "amod") else [])
         if verb.lemma_.lower() in ("die", "perish"):
             return [c for c in verb.children if c.dep_ == "nsubj"]
-        return [c for c in verb.children if c.dep_ == "dobj"]
+        return objects
 
     def _aggregate(self, d: Draft) -> None:
         tok = d.trig
@@ -608,6 +614,24 @@ class EventExtractor:
         if d.aggregate is not None:
             d.fatalities = None
             d.since = any(t.lower_ == "since" for t in tok.sent)
+
+    def _topic(self, tok: Token) -> bool:
+        """Whether a noun is what talks, a deal or a dispute are about ("talks on the release of hostages",
+        "negotiations over a withdrawal"), itself or as a conjunct of it."""
+        talk, about = self.lex.frame("talk_nouns"), ("on", "about", "over", "regarding", "concerning")
+        head = tok
+        while head.dep_ == "conj" and head.head.i != head.i:
+            head = head.head
+        if head.dep_ == "pobj" and head.head.lower_ in about and head.head.head.lemma_.lower() in talk:
+            return True
+        # the parse may misread the phrase ("talks" as a verb): read the words before the noun, within its phrase
+        doc, start = tok.doc, sent_start(tok)
+        for i in range(tok.i - 1, max(start, tok.i - 9), -1):
+            if doc[i].pos_ not in ("DET", "ADJ", "NOUN", "CCONJ", "ADP", "NUM", "PROPN", "VERB"):
+                return False
+            if doc[i].lower_ in about and i > start and doc[i - 1].lower_ in talk:
+                return True
+        return False
 
     def _restates(self, tok: Token, etype: EventType) -> bool:
         """Whether a noun set beside a clause ("..., an accusation Y rejected", "blamed Y for the arson, an
@@ -639,19 +663,21 @@ class EventExtractor:
         if tok.pos_ != "VERB" or d.type not in (EventType.ASSAULT, EventType.COERCE):
             return False
         verb = tok.head if tok.dep_ == "conj" and tok.head.pos_ == "VERB" else tok  # "has killed ... and displaced"
-        subj = next((c for c in [*tok.children, *verb.children] if c.dep_ == "nsubj"), None)
+        subj = next((c for c in [*tok.children, *verb.children] if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subj is None:
             return False
         sent_lower = [t.lower_ for t in tok.sent]
         perfect = any(c.dep_ == "aux" and c.lemma_ == "have" for c in [*tok.children, *verb.children])
         period = _over_period(sent_lower, self.lex.frame("period_nouns"))
-        if subj.lemma_.lower() in self.lex.frame("cumulative_subjects"):
+        if subj.lemma_.lower() in self.lex.frame("cumulative_subjects") and subj.dep_ == "nsubj":
             if not (perfect or period):
                 return False
         elif not (perfect and period and tok.tag_ == "VBN"):
             return False  # "Russia has launched 3,000 drones at Ukraine this month": many attacks, not one
-        if subj.lemma_.lower() in self.lex.frame("cumulative_subjects"):
+        if subj.lemma_.lower() in self.lex.frame("cumulative_subjects") and subj.dep_ == "nsubj":
             words = sorted(subj.subtree, key=lambda t: t.i)
+        elif subj.dep_ == "nsubjpass":  # those it befell and what befell them: "40,000 people have been killed"
+            words = [*subj.subtree, tok]
         else:  # what was done: the verb and its object ("launched more than 3,000 drones")
             words = [tok, *(t for c in tok.children if c.dep_ == "dobj" for t in c.subtree)]
             words.sort(key=lambda t: t.i)
@@ -1255,8 +1281,9 @@ class EventExtractor:
             # no civilian in ACLED's coding (civilians are only ever its victims) but an unidentified armed group
             src_ids = [self._armed_perpetrator(d, actors, src_ids[0])] + src_ids[1:]
             tgt_ids = [t for t in dict.fromkeys(d.targets + tgt_ids) if t not in src_ids]
-        if not src_ids and acled.sub_event_type in self.unknown_perpetrator:
-            # ACLED codes an unnamed perpetrator as an unidentified armed group of the country
+        if not src_ids and acled.sub_event_type in self.unknown_perpetrator and d.aggregate is None:
+            # ACLED codes an unnamed perpetrator as an unidentified armed group of the country (of one event: a
+            # toll of many, "40,000 people have been killed", has perpetrators the text does not give)
             src_ids = [actors.imply(_trigger_mention(d, "unidentified_armed_group", ActorKind.MILITIA))]
         if not tgt_ids and acled.sub_event_type == "Disrupted weapons use" and d.type != EventType.ASSAULT:
             # the weapons' owner is the other side: who planted or kept them, else an armed group the report
