@@ -274,6 +274,15 @@ class EventExtractor:
                 d.targets = [k for k in thrown_at(actors, tok) if k not in d.sources]
             if not d.sources:
                 d.sources = self._demonym_source(tok, actors) or self._led_to_by(tok, actors)
+        if not d.targets and d.cue.acled in ("overtake", "regain", "transfer"):
+            # "took control of X from Y", "seized X from ADF control": who held the territory is the other side
+            heads = [tok, *(c for c in tok.children if c.dep_ in ("dobj", "prt", "advmod"))]
+            heads += [g for h in heads for c in h.children if c.dep_ == "prep" and c.lower_ == "of"
+                      for g in c.children if g.dep_ == "pobj"]
+            held = [g for h in heads for c in h.children if c.dep_ == "prep" and c.lower_ == "from"
+                    for g in c.children if g.dep_ == "pobj"]
+            d.targets = [k for k in phrase_keys(actors, held) or
+                         [actors.actor_in(g) for g in held] if k and k not in d.sources]
         if d.cue is self.demand_cue:  # the one the demand is made of: the clause's subject
             clause = self._demanded(tok)
             subj = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")] if clause is not None else []
