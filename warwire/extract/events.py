@@ -286,6 +286,15 @@ class EventExtractor:
                 d.targets = [k for k in thrown_at(actors, tok) if k not in d.sources]
             if not d.sources:
                 d.sources = self._demonym_source(tok, actors) or self._led_to_by(tok, actors)
+        if not d.targets and d.cue.acled in ("overtake", "regain", "transfer"):
+            # "took control of X from Y", "seized X from ADF control": who held the territory is the other side
+            heads = [tok, *(c for c in tok.children if c.dep_ in ("dobj", "prt", "advmod"))]
+            heads += [g for h in heads for c in h.children if c.dep_ == "prep" and c.lower_ == "of"
+                      for g in c.children if g.dep_ == "pobj"]
+            held = [g for h in heads for c in h.children if c.dep_ == "prep" and c.lower_ == "from"
+                    for g in c.children if g.dep_ == "pobj"]
+            d.targets = [k for k in phrase_keys(actors, held) or
+                         [actors.actor_in(g) for g in held] if k and k not in d.sources]
         if d.cue is self.demand_cue:  # the one the demand is made of: the clause's subject
             clause = self._demanded(tok)
             subj = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")] if clause is not None else []
@@ -1019,6 +1028,14 @@ class EventExtractor:
         return [k for k in dict.fromkeys(out) if actors.keys[k].kind in ARMED_KINDS]
 
     @staticmethod
+    def _other_protesters(d: Draft, actors: ActorIndex) -> str:
+        """The counter-demonstrators a demonstration met: protesters of their own, implied by the trigger."""
+        tok = d.trig
+        return actors.imply(AMention(tok.i, tok.i + 1, tok.idx, tok.idx + len(tok), "generic:protesters/other", None,
+                                     tok.text, ActorKind.PROTESTERS, None, generic="protesters", descriptive=True,
+                                     restyled=True, implied=True))
+
+    @staticmethod
     def _other_side(d: Draft, actors: ActorIndex, side: str) -> str:
         """The other side of a fight among one kind of actor: an actor of its own, implied by the trigger and
         named as the first side is (``restyled`` keeps a generic one apart from the first)."""
@@ -1237,6 +1254,12 @@ class EventExtractor:
             src_ids = src_ids[1:]  # "militants vandalized the school", tagged property destruction: no crowd, the militants
         if d.type == EventType.PROTEST and acled.sub_event_type in ("Peaceful protest", None):
             tgt_ids = []  # a demonstration in front of the police station is not against the police
+        if riot is not None and acled.sub_event_type == "Peaceful protest":
+            # a demonstration note's peaceful protest has no other side, whatever the event's verb aims at ("urged
+            # the government", "criticized the IMF") ... unless a counter-demonstration met it: ACLED codes
+            # protesters against protesters
+            tgt_ids = [self._other_protesters(d, actors)] if any(
+                w in facts(doc).text.lower() for w in self.lex.frame("counter_demonstration_words")) else []
         if acled.event_type in ("Riots", "Protests") and src_ids and \
                 (d.type == EventType.PROTEST or d.cue.acled == "clash" or "clash" in d.hints):
             # a demonstration, or a fight both sides joined: not the forces' own use of force on the crowd
