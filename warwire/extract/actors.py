@@ -16,7 +16,7 @@ from spacy.util import filter_spans
 from ..kb.actors import ActorEntry, ActorKB, Restyle
 from ..kb.gazetteer import place_words
 from ..types import Actor, ActorKind, Span
-from .docfacts import facts
+from .docfacts import children, facts
 
 log = logging.getLogger(__name__)
 
@@ -147,11 +147,11 @@ class ActorIndex:
         if key:
             m = self.keys.get(key)
             if m is not None and m.generic is not None:  # "rebels of the Red Dawn Front": the named group
-                for c in token.children:
+                for c in children(token):
                     if c.dep_ in ("compound", "nmod", "amod") and c.i < token.i:  # "IS Sahel militants"
                         named = [self.actor_at(c)]
                     elif c.dep_ == "prep" and c.lower_ in ("of", "from"):
-                        named = [self.actor_at(g) for g in c.children if g.dep_ == "pobj"]
+                        named = [self.actor_at(g) for g in children(c) if g.dep_ == "pobj"]
                     else:
                         continue
                     named = [k for k in named if k and self.keys[k].generic is None and
@@ -163,7 +163,7 @@ class ActorIndex:
         for _ in range(max_depth):
             nxt = []
             for t in frontier:
-                for c in t.children:
+                for c in children(t):
                     if c.dep_ in ("compound", "amod", "nmod", "appos", "poss", "nummod", "conj", "det") or \
                             (c.dep_ == "prep" and c.lower_ == "of") or \
                             (c.dep_ == "pobj" and t.lower_ == "of" and t.head.lemma_.lower() in self.collective):
@@ -369,7 +369,7 @@ class ActorFinder:
         tpl = self.kb.generic[gid]
         root = span.root
         if gid in ("government", "military") and len(span) == 1 and root.tag_ not in ("NNS", "NNPS") and \
-                not any(c.lower_ == "the" for c in root.children) and \
+                not any(c.lower_ == "the" for c in children(root)) and \
                 (root.pos_ == "ADJ" or root.dep_ in ("amod", "compound", "nmod")):
             return  # "a military operation": an attribute, not an actor
         if root.pos_ not in ("NOUN", "PROPN"):
@@ -377,7 +377,7 @@ class ActorFinder:
         nxt = doc[span.end] if span.end < len(doc) else None
         if nxt is not None and (nxt.pos_ == "PROPN" or nxt.ent_type_ in ("ORG", "PERSON", "NORP")):
             return  # "armed group Nujaba": the name is the actor
-        if root.dep_ == "appos" or any(c.lower_ in ("a", "an", "another") for c in root.children) and \
+        if root.dep_ == "appos" or any(c.lower_ in ("a", "an", "another") for c in children(root)) and \
                 root.dep_ in ("attr", "appos"):
             return  # "X, a small armed group that ...": a description of X, not another actor
         prev = idx.tok.get(span.start - 1)
@@ -447,12 +447,12 @@ class ActorFinder:
         for tok in (doc[i] for i in facts(doc).where(DESCRIPTIVE, "lemma")):
             if tok.i in idx.tok or tok.pos_ != "NOUN":
                 continue
-            det = [c for c in tok.children if c.dep_ == "det"]
+            det = [c for c in children(tok) if c.dep_ == "det"]
             if not det or det[0].lower_ not in ("the", "this"):
                 continue
             if tok.dep_ == "appos":
                 continue  # the appositive of a name describes it, it is not another mention
-            mods = {c.lemma_.lower() for c in tok.children if c.dep_ in ("compound", "amod")}
+            mods = {c.lemma_.lower() for c in children(tok) if c.dep_ in ("compound", "amod")}
             key = self._antecedent(idx, tok, mods)
             if key is None:
                 continue
@@ -501,7 +501,7 @@ class ActorFinder:
                     if gov.dep_ not in ("ccomp", "xcomp", "advcl", "aux", "conj") or gov.head.i == gov.i:
                         break
                     gov = gov.head
-                    subj = [c for c in gov.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < tok.i]
+                    subj = [c for c in children(gov) if c.dep_ in ("nsubj", "nsubjpass") and c.i < tok.i]
                     if subj:
                         key = idx.actor_in(subj[0]) if want != "person" else None
                         m = idx.keys.get(key) if key else None

@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 from ..kb.gazetteer import Gazetteer, PlaceEntry, fold, place_words
 from ..types import ActorKind, Place, Span
 from .actors import ActorIndex, _trim, name_after
-from .docfacts import facts
+from .docfacts import children, conjuncts, facts
 
 PRODUCER = "warwire.places.gazetteer.v1"
 # Nouns after a name that say what kind of place it is ("Jowzjan province", "Baghdad airport").
@@ -235,10 +235,10 @@ class PlaceFinder:
         for tok in (doc[i] for i in facts(doc).where(self.object_verbs, "lemma")):
             if tok.pos_ != "VERB":
                 continue
-            for obj in tok.children:
+            for obj in children(tok):
                 if obj.dep_ != "dobj":
                     continue
-                for head in [obj, *obj.conjuncts]:
+                for head in [obj, *conjuncts(obj)]:
                     if not (head.pos_ == "PROPN" or head.lower_ in PLACE_HEADS):
                         continue
                     start = head.i
