@@ -16,7 +16,7 @@ from spacy.util import filter_spans
 from ..kb.actors import ActorEntry, ActorKB, Restyle
 from ..kb.gazetteer import place_words
 from ..types import Actor, ActorKind, Span
-from .docfacts import children, facts
+from .docfacts import children, children_with, facts
 
 log = logging.getLogger(__name__)
 
@@ -136,10 +136,13 @@ class ActorIndex:
 
     def actor_at(self, token: Token) -> str | None:
         """The actor a token refers to: its own mention, or a resolved pronoun."""
-        m = self.tok.get(token.i)
+        return self._actor_at(token.i)
+
+    def _actor_at(self, i: int) -> str | None:
+        m = self.tok.get(i)
         if m is not None:
             return m.key
-        return self.pronouns.get(token.i)
+        return self.pronouns.get(i)
 
     def actor_in(self, token: Token, max_depth: int = 2) -> str | None:
         """The actor named by a noun phrase headed by ``token`` (the head itself, then its modifiers)."""
@@ -151,7 +154,7 @@ class ActorIndex:
                     if c.dep_ in ("compound", "nmod", "amod") and c.i < token.i:  # "IS Sahel militants"
                         named = [self.actor_at(c)]
                     elif c.dep_ == "prep" and c.lower_ in ("of", "from"):
-                        named = [self.actor_at(g) for g in children(c) if g.dep_ == "pobj"]
+                        named = [self.actor_at(g) for g in children_with(c, ("pobj",))]
                     else:
                         continue
                     named = [k for k in named if k and self.keys[k].generic is None and
@@ -159,16 +162,18 @@ class ActorIndex:
                     if named:
                         return named[0]
             return key
-        frontier = [token]
+        f = facts(token.doc)  # walked by token index: no Token per modifier
+        dep, lower, lemma = f.dep, f.lower, f.lemma
+        frontier = [token.i]
         for _ in range(max_depth):
             nxt = []
             for t in frontier:
-                for c in children(t):
-                    if c.dep_ in ("compound", "amod", "nmod", "appos", "poss", "nummod", "conj", "det") or \
-                            (c.dep_ == "prep" and c.lower_ == "of") or \
-                            (c.dep_ == "pobj" and t.lower_ == "of" and t.head.lemma_.lower() in self.collective):
-                        key = self.actor_at(c)
-                        if key and (c.dep_ != "poss" or t.lemma_.lower() in self.collective):  # "X's positions"
+                for c in f.child_ix[t]:
+                    if dep[c] in ("compound", "amod", "nmod", "appos", "poss", "nummod", "conj", "det") or \
+                            (dep[c] == "prep" and lower[c] == "of") or \
+                            (dep[c] == "pobj" and lower[t] == "of" and lemma[f.head[t]] in self.collective):
+                        key = self._actor_at(c)
+                        if key and (dep[c] != "poss" or lemma[t] in self.collective):  # "X's positions"
                             return key
                         nxt.append(c)
             frontier = nxt
@@ -447,12 +452,12 @@ class ActorFinder:
         for tok in (doc[i] for i in facts(doc).where(DESCRIPTIVE, "lemma")):
             if tok.i in idx.tok or tok.pos_ != "NOUN":
                 continue
-            det = [c for c in children(tok) if c.dep_ == "det"]
+            det = children_with(tok, ("det",))
             if not det or det[0].lower_ not in ("the", "this"):
                 continue
             if tok.dep_ == "appos":
                 continue  # the appositive of a name describes it, it is not another mention
-            mods = {c.lemma_.lower() for c in children(tok) if c.dep_ in ("compound", "amod")}
+            mods = {c.lemma_.lower() for c in children_with(tok, ("compound", "amod"))}
             key = self._antecedent(idx, tok, mods)
             if key is None:
                 continue
@@ -501,7 +506,7 @@ class ActorFinder:
                     if gov.dep_ not in ("ccomp", "xcomp", "advcl", "aux", "conj") or gov.head.i == gov.i:
                         break
                     gov = gov.head
-                    subj = [c for c in children(gov) if c.dep_ in ("nsubj", "nsubjpass") and c.i < tok.i]
+                    subj = [c for c in children_with(gov, ("nsubj", "nsubjpass")) if c.i < tok.i]
                     if subj:
                         key = idx.actor_in(subj[0]) if want != "person" else None
                         m = idx.keys.get(key) if key else None
@@ -535,8 +540,11 @@ def _dateline(span: SpacySpan) -> bool:
 
 
 def _inside_longer_place(span: SpacySpan) -> bool:
-    ents = [e for e in span.doc.ents if e.start <= span.start and span.end <= e.end and e.label_ in ("GPE", "LOC")]
-    return any((e.start, e.end) != (span.start, span.end) for e in ents)
+    memo = facts(span.doc).memo
+    places = memo.get("gpe_loc_ents")
+    if places is None:  # Doc.ents builds every entity's Span: read them once per Doc
+        places = memo["gpe_loc_ents"] = [(e.start, e.end) for e in span.doc.ents if e.label_ in ("GPE", "LOC")]
+    return any(s <= span.start and span.end <= e and (s, e) != (span.start, span.end) for s, e in places)
 
 
 def _acts(span: SpacySpan) -> bool:

@@ -178,3 +178,18 @@ def sent_start(tok: Token) -> int:
 def sent_end(tok: Token) -> int:
     """``tok.sent.end`` without building the sentence."""
     return facts(tok.doc).sent_end[tok.i]
+
+
+def children_with(tok: Token, deps: Container[str]) -> list[Token]:
+    """``[c for c in tok.children if c.dep_ in deps]``, a Token built only for those children."""
+    doc = tok.doc
+    f = facts(doc)
+    dep = f.dep
+    return [doc[c] for c in f.child_ix[tok.i] if dep[c] in deps]
+
+
+def has_child(tok: Token, deps: Container[str]) -> bool:
+    """``any(c.dep_ in deps for c in tok.children)`` without building the children."""
+    f = facts(tok.doc)
+    dep = f.dep
+    return any(dep[c] in deps for c in f.child_ix[tok.i])

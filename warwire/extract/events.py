@@ -19,8 +19,8 @@ from . import timex
 from .acled import CODED_MODALITIES, AcledCoder
 from .subtype import features as subtype_features
 from .actors import ARMED_KINDS, AMention, ActorFinder, ActorIndex
-from .docfacts import (DocFacts, children, conjuncts, facts, kids, sent_end, sent_start, sentence,
-                       subtree)
+from .docfacts import (DocFacts, children, children_with, conjuncts, facts, has_child, kids, sent_end, sent_start,
+                       sentence, subtree)
 from .modality import Frame, ModalityReader
 from .places import CITY_FEATURES, PlaceIndex, PMention, coded_at
 from .quantities import Counter
@@ -197,19 +197,19 @@ class EventExtractor:
     @staticmethod
     def _compounds(tok: Token) -> set[str]:
         """"chlorine munitions were dropped", "sarin rockets": the word a compound names its kind by."""
-        return {c.lemma_.lower() for c in children(tok) if c.dep_ == "compound"}
+        return {c.lemma_.lower() for c in children_with(tok, ("compound",))}
 
     def _measured(self, tok: Token) -> set[str]:
         """"a large amount of ammunition", "80kg of explosives and mines", "packages containing explosive
         devices": what a measure or container noun measures or holds."""
         if tok.lemma_.lower() not in self.measure_nouns:
             return set()
-        held = [g for c in children(tok) if c.dep_ == "prep" and c.lower_ in ("of", "with")
-                for g in children(c) if g.dep_ == "pobj"]
+        held = [g for c in children_with(tok, ("prep",)) if c.lower_ in ("of", "with")
+                for g in children_with(c, ("pobj",))]
         for verb in children(tok):
             if verb.dep_ == "acl" and verb.lemma_.lower() in self.container_verbs:
                 held += [g for c in children(verb) if c.dep_ == "dobj" or c.dep_ == "prep" and c.lower_ == "with"
-                         for g in ([c] if c.dep_ == "dobj" else [x for x in children(c) if x.dep_ == "pobj"])]
+                         for g in ([c] if c.dep_ == "dobj" else children_with(c, ("pobj",)))]
         return {t.lemma_.lower() for g in held for t in (g, *conjuncts(g))}
 
     def _demanded(self, tok: Token) -> Token | None:
@@ -256,7 +256,7 @@ class EventExtractor:
             if not d.targets and tok.lemma_.lower() in self.harm_verbs:
                 d.targets = self._unnamed_victims(tok, actors)
             if not d.targets and d.cue.acled == "disrupted" and d.type == EventType.ASSAULT:
-                d.targets = [k for obj in children(tok) if obj.dep_ in ("dobj", "nsubjpass")
+                d.targets = [k for obj in children_with(tok, ("dobj", "nsubjpass"))
                              for k in self._weapon_owner(obj, actors) if k not in d.sources]
         else:
             d.sources, d.targets = noun_roles(actors, tok, clash)
@@ -266,7 +266,7 @@ class EventExtractor:
                 d.sources = self._demonym_source(tok, actors) or self._led_to_by(tok, actors)
         if d.cue is self.demand_cue:  # the one the demand is made of: the clause's subject
             clause = self._demanded(tok)
-            subj = [c for c in children(clause) if c.dep_ in ("nsubj", "nsubjpass")] if clause is not None else []
+            subj = children_with(clause, ("nsubj", "nsubjpass")) if clause is not None else []
             d.targets = [k for k in verb_roles(actors, tok)[1] + [actors.actor_in(t) for t in subj]
                          if k and k not in d.sources]
         if d.type == EventType.ASSAULT and not d.targets:
@@ -295,7 +295,7 @@ class EventExtractor:
         for c in kids(tok):  # "along with Tehran pushed ...": a co-source
             if c.dep == "prep" and c.lower in ("along", "together") and c.i < tok.i:
                 for w in children(tok.doc[c.i]):
-                    for g in ([w] if w.dep_ == "pobj" else [x for x in children(w) if x.dep_ == "pobj"]):
+                    for g in ([w] if w.dep_ == "pobj" else children_with(w, ("pobj",))):
                         k = actors.actor_in(g)
                         if k and k not in d.sources:
                             d.sources.append(k)
@@ -319,9 +319,9 @@ class EventExtractor:
     def _planted(d: Draft, actors: ActorIndex) -> None:
         """"a convoy struck an IED planted by X": X attacked the convoy, whose subject is the victim."""
         tok = d.trig
-        planters = [k for o in children(tok) if o.dep_ in ("dobj", "obj") for k in device_agents(actors, o)] or \
-            [k for c in children(tok) if c.dep_ == "ccomp" and c.tag_ == "VBN" and  # the small parser's reading
-             any(x.dep_ == "nsubj" for x in children(c)) for k in agent_keys(actors, c)]
+        planters = [k for o in children_with(tok, ("dobj", "obj")) for k in device_agents(actors, o)] or \
+            [k for c in children_with(tok, ("ccomp",)) if c.tag_ == "VBN" and  # the small parser's reading
+             has_child(c, ("nsubj",)) for k in agent_keys(actors, c)]
         if planters:
             d.sources, d.targets = planters, [k for k in [*d.sources, *d.targets] if k not in planters]
 
@@ -332,11 +332,11 @@ class EventExtractor:
         target. Only when the text names both sides."""
         tok = d.trig
         if passive(tok):
-            own = [c for c in children(tok) if c.dep_ == "nsubjpass"]
+            own = children_with(tok, ("nsubjpass",))
             attackers = phrase_keys(actors, own or subject_of(tok))
             defenders = agent_keys(actors, tok)
         else:  # the attackers are the object, or the authors of the attack it names ("the attack of X")
-            attackers, defenders = d.targets or [k for o in children(tok) if o.dep_ in ("dobj", "obj")
+            attackers, defenders = d.targets or [k for o in children_with(tok, ("dobj", "obj"))
                                                  for k in noun_roles(actors, o)[0]], d.sources
         attackers = [k for k in attackers if k not in defenders]
         if attackers and defenders:
@@ -358,9 +358,9 @@ class EventExtractor:
     def _repelled_by(self, tok: Token, actors: ActorIndex) -> list[str]:
         """"Russian forces attacked X but were repulsed by Ukrainian forces": the repelling side."""
         verb = tok if tok.pos_ == "VERB" else tok.head
-        for c in [*conjuncts(verb), *(x for x in children(verb) if x.dep_ in ("advcl", "conj"))]:
+        for c in [*conjuncts(verb), *children_with(verb, ("advcl", "conj"))]:
             if c.lemma_.lower() in self.repel and passive(c):
-                agents = [g for a in children(c) if a.dep_ == "agent" for g in children(a) if g.dep_ == "pobj"]
+                agents = [g for a in children_with(c, ("agent",)) for g in children_with(a, ("pobj",))]
                 keys = [actors.actor_in(g) for g in agents]
                 return [k for k in keys if k]
         return []
@@ -377,10 +377,10 @@ class EventExtractor:
                             if found:
                                 return found
             return []
-        for subj in (c for c in children(verb) if c.dep_ in ("nsubj", "csubj")):
+        for subj in (c for c in children_with(verb, ("nsubj", "csubj"))):
             for c in children(subj):
                 if c.dep_ == "prep" and c.lower_ in ("from", "of"):
-                    keys = [actors.actor_in(g) for g in children(c) if g.dep_ == "pobj"]
+                    keys = [actors.actor_in(g) for g in children_with(c, ("pobj",))]
                     keys = [k for k in keys if k]
                     if keys:
                         return keys
@@ -533,9 +533,9 @@ class EventExtractor:
         """Who or what an act of force struck: its victims, those of the verb it shares a subject with
         ("attacked and killed two guards"), and what it was aimed "on" or "against" ("opened fire on
         soldiers", "an attack against the army post")."""
-        aimed = [g for c in children(tok) if c.dep_ == "prep" and c.lower_ in ("on", "against", "at")
-                 for g in children(c) if g.dep_ == "pobj"]
-        joined = [v for c in children(tok) if c.dep_ == "conj" and c.pos_ == "VERB" for v in self._own_victims(c)]
+        aimed = [g for c in children_with(tok, ("prep",)) if c.lower_ in ("on", "against", "at")
+                 for g in children_with(c, ("pobj",))]
+        joined = [v for c in children_with(tok, ("conj",)) if c.pos_ == "VERB" for v in self._own_victims(c)]
         return self._victim_tokens(tok) + aimed + joined
 
     def _victim_tokens(self, verb: Token, depth: int = 0) -> list[Token]:
@@ -546,13 +546,13 @@ class EventExtractor:
 
     def _own_victims(self, verb: Token) -> list[Token]:
         if verb.pos_ == "NOUN":
-            return [g for c in children(verb) if c.dep_ == "prep" and c.lower_ == "of" for g in children(c)]
+            return [g for c in children_with(verb, ("prep",)) if c.lower_ == "of" for g in children(c)]
         if passive(verb):
-            subj = [c for c in children(verb) if c.dep_ == "nsubjpass"]
+            subj = children_with(verb, ("nsubjpass",))
             return subj or ([verb.head] if verb.dep_ in ("acl", "amod") else [])
         if verb.lemma_.lower() in ("die", "perish"):
-            return [c for c in children(verb) if c.dep_ == "nsubj"]
-        return [c for c in children(verb) if c.dep_ == "dobj"]
+            return children_with(verb, ("nsubj",))
+        return children_with(verb, ("dobj",))
 
     def _aggregate(self, d: Draft) -> None:
         tok = d.trig
@@ -713,7 +713,7 @@ class EventExtractor:
                 d.type, d.hints = EventType.PROTEST, ["peaceful_protest"]  # demonstrators "blocked the access"
             if d.type == EventType.MOBILIZE and d.cue.mode == "troops" and not self._armed(d.sources, actors) and \
                     d.trig.dep_ not in ("acl", "amod", "relcl") and \
-                    any(c.dep_ == "nsubj" for c in children(d.trig)):
+                    has_child(d.trig, ("nsubj",)):
                 d.type = EventType.PROTEST  # workers "marched towards" a ministry: a demonstration
                 d.hints = ["peaceful_protest"]
             if d.type == EventType.PROTEST and d.frame.modality == Modality.ASSERTED:
@@ -951,7 +951,7 @@ class EventExtractor:
         keep, seen = [], set()
         for d in sorted(drafts, key=lambda d: d.trig.i):
             t = d.trig
-            det = next((c.lower_ for c in children(t) if c.dep_ == "det"), None)
+            det = next((c.lower_ for c in children_with(t, ("det",))), None)
             repeat = (t.pos_ == "NOUN" and det in self.anaphoric and not d.sources and not d.targets
                       and d.fatalities is None and d.type in seen and not _own_setting(t))
             if t.dep_ == "attr" and t.head.lemma_ == "be" and d.type in seen:
@@ -1004,8 +1004,7 @@ class EventExtractor:
             acled = label  # the analyst's own tag of the note's event
         elif riot is not None and d.frame.modality in CODED_MODALITIES:
             # a demonstration note (its crowd size): every event it tells is the demonstration's
-            acled = self.coder.as_demonstration(acled, d.type, riot, hints,
-                                                self.coder.protest_lemmas(doc, 0, len(doc)))
+            acled = self.coder.as_demonstration(acled, d.type, riot, hints, self._note_protest_lemmas(doc))
         if background and label is None and riot is None:
             acled = AcledCode()  # the reason given for a sanction, what someone is held responsible for
         if d.type == EventType.COERCE and "arrest" not in hints and label is None and riot is None and \
@@ -1060,6 +1059,14 @@ class EventExtractor:
             evidence=_sentence_span(doc, sent), trigger=Span.of(facts(doc).text, trig.idx, trig.idx + len(trig)),
             producer=PRODUCER)
 
+    def _note_protest_lemmas(self, doc: Doc) -> set[str]:
+        """``protest_lemmas`` of the whole note, read once per Doc (every event of the note asks)."""
+        memo = facts(doc).memo
+        key = (self, "note_protest_lemmas")
+        if key not in memo:
+            memo[key] = self.coder.protest_lemmas(doc, 0, len(doc))
+        return memo[key]
+
     def _place(self, d: Draft, places: PlaceIndex, sent: SpacySpan) -> str | None:
         m = self._spot(d, places, sent)
         if m is not None and (m.hint == "district" or _feature_rank(m) == TOWN_PART_RANK):
@@ -1079,7 +1086,7 @@ class EventExtractor:
         # the trigger's own phrases, and those of the verb saying what it hit ("an offensive ..., targeting
         # the X district"); a territorial or violent trigger's object is where it happened ("stormed X")
         carriers = [*d.tokens, *([d.frame.carrier] if d.frame.carrier is not None else [])]
-        aims = [c for trig in carriers for c in children(trig) if c.dep_ in ("advcl", "xcomp") and
+        aims = [c for trig in carriers for c in children_with(trig, ("advcl", "xcomp")) if
                 c.pos_ == "VERB" and c.lemma_.lower() in self.place_verbs]
         for trig in [*carriers, *aims]:
             for prep in children(trig):
@@ -1268,8 +1275,14 @@ def _told_until(doc: Doc, sent, following: int) -> int:
 
 
 def _lemmas_around(doc: Doc, sent) -> set[str]:
-    """Lemmas of ``sent`` and the sentence after it, where a report tells how it went on."""
-    return set(facts(doc).lemma[sent.start:_told_until(doc, sent, 1)])
+    """Lemmas of ``sent`` and the sentence after it, where a report tells how it went on (read once per
+    sentence: events share sentences; nobody changes the set)."""
+    f = facts(doc)
+    key = ("lemmas_around", sent.start)
+    found = f.memo.get(key)
+    if found is None:
+        found = f.memo[key] = set(f.lemma[sent.start:_told_until(doc, sent, 1)])
+    return found
 
 
 def _named_by_trigger(d: Draft, actors: ActorIndex, gid: str, kind: ActorKind) -> bool:
@@ -1296,12 +1309,16 @@ def _own_setting(tok: Token) -> bool:
 
 def _own_phrase(tok: Token) -> list[Token]:
     """The trigger's subtree without the other clauses hanging off it (conjuncts, relative clauses)."""
-    out, stack = [tok], [c for c in children(tok) if c.dep_ not in ("conj", "relcl", "advcl", "ccomp", "cc")]
+    f = facts(tok.doc)
+    child_ix, dep = f.child_ix, f.dep
+    # walked by index (a Token is built only for what is returned)
+    out, stack = [tok.i], [c for c in child_ix[tok.i] if dep[c] not in ("conj", "relcl", "advcl", "ccomp", "cc")]
     while stack:
         t = stack.pop()
         out.append(t)
-        stack.extend(c for c in children(t) if c.dep_ not in ("conj", "relcl", "advcl", "ccomp"))
-    return out
+        stack.extend(c for c in child_ix[t] if dep[c] not in ("conj", "relcl", "advcl", "ccomp"))
+    doc = tok.doc
+    return [tok, *(doc[i] for i in out[1:])]
 
 
 def _present(tok: Token) -> bool:
@@ -1309,7 +1326,7 @@ def _present(tok: Token) -> bool:
     verb = tok
     while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
         verb = verb.head
-    tags = {verb.tag_} | {c.tag_ for c in children(verb) if c.dep_ in ("aux", "auxpass")}
+    tags = {verb.tag_} | {c.tag_ for c in children_with(verb, ("aux", "auxpass"))}
     return bool(tags & {"VBZ", "VBP"}) and not tags & {"VBD", "VBN"} or \
         (verb.tag_ == "VBG" and bool(tags & {"VBZ", "VBP"}))
 

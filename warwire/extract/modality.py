@@ -12,7 +12,7 @@ from spacy.tokens import Token
 
 from ..kb.cues import Lexicon
 from ..types import Modality
-from .docfacts import children, kids, subtree
+from .docfacts import children_with, kids, subtree
 
 # Dependencies through which a governing verb's meaning reaches the trigger.
 GOVERNING = frozenset({"xcomp", "ccomp", "dobj", "pobj", "prep", "advcl", "acl", "pcomp", "conj", "attr", "oprd",
@@ -111,7 +111,7 @@ class ModalityReader:
                 if lemma in self.allege and dep in ("pobj", "ccomp", "xcomp", "dobj", "prep") and \
                         (lemma not in self.allege_needs or any(c.lemma_.lower() in self.allege_compl
                                                                for c in subtree(head))):
-                    accused = next((c for c in children(head) if c.dep_ in ("dobj",)), None)
+                    accused = next((c for c in children_with(head, ("dobj",))), None)
                     if head.pos_ == "NOUN" and head.dep_ in ("dobj", "pobj") and \
                             head.head.lemma_.lower() in self.deny:
                         return Frame(Modality.DENIED, head.head, None, carrier)  # "rejected accusations of X"

@@ -8,7 +8,7 @@ import re
 from spacy.tokens import Token
 
 from ..types import Quantity
-from .docfacts import children, conjuncts
+from .docfacts import children, children_with, conjuncts
 
 # A count has at most 9 digits: longer digit strings are ids, phone numbers or junk, not people.
 _NUM = re.compile(r"^\d{1,3}(?:,\d{3}){1,2}$|^\d{1,9}(?:\.\d{1,3})?$")
@@ -71,7 +71,7 @@ class Counter:
         if rng is not None:
             return rng
         # "two hundred", "1.2 million": the multiplier heads the number before it
-        parts = [c for c in children(tok) if c.dep_ in ("compound", "nummod", "quantmod") and c.i < tok.i
+        parts = [c for c in children_with(tok, ("compound", "nummod", "quantmod")) if c.i < tok.i
                  and (c.like_num or c.lower_ in self.words)]
         if tok.lower_ in self.mult and parts:
             base = self._decimal(parts[0].lower_)
@@ -98,7 +98,7 @@ class Counter:
         elif tok.i >= 2 and doc[tok.i - 1].text in _DASHES:  # "1-4" read from its last number
             got = self.number(f"{doc[tok.i - 2].text}-{tok.text}")
         else:
-            conj = [c for c in children(tok) if c.dep_ == "conj" and c.like_num]
+            conj = [c for c in children_with(tok, ("conj",)) if c.like_num]
             between = any(c.lower_ == "between" for c in children(tok)) or (
                 tok.i > 0 and doc[tok.i - 1].lower_ == "between")
             got = self.number(f"{tok.text}-{conj[0].text}") if conj and between else None

@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Token
 from ..kb.actors import ActorKB
 from ..types import Relation, Span, TieType
 from .actors import AMention, ActorFinder, ActorIndex
-from .docfacts import children, facts, subtree
+from .docfacts import children, children_with, facts, subtree
 
 PRODUCER = "warwire.relations.rules.v1"
 
@@ -61,7 +61,7 @@ class RelationFinder:
             yield tie, client, patron, [patron_tok, tok, *self._span_of(client, actors, tok)]
 
     def _backed_by(self, tok: Token, actors: ActorIndex):
-        agents = [g for c in children(tok) if c.dep_ == "agent" for g in children(c) if g.dep_ == "pobj"]
+        agents = [g for c in children_with(tok, ("agent",)) for g in children_with(c, ("pobj",))]
         if not agents:
             return
         patron = actors.actor_in(agents[0])
@@ -125,7 +125,7 @@ class RelationFinder:
                 if key and actors.keys[key].kind == "person":
                     return key
         if tok.dep_ in ("appos", "attr"):  # "Akram al-Kaabi, the leader of ..."
-            head = tok.head if tok.dep_ == "appos" else next((c for c in children(tok.head) if c.dep_ == "nsubj"), None)
+            head = tok.head if tok.dep_ == "appos" else next((c for c in children_with(tok.head, ("nsubj",))), None)
             if head is not None:
                 key = actors.actor_in(head)
                 if key and actors.keys[key].kind == "person":
