@@ -6,7 +6,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from ..types import AcledCode, ActorKind, EventType, Modality
-from .docfacts import facts
+from .docfacts import children, facts, subtree
 
 CODED_MODALITIES = frozenset({Modality.ASSERTED, Modality.CLAIMED, Modality.ALLEGED})
 STATE_KINDS = frozenset({ActorKind.STATE, ActorKind.GOVERNMENT, ActorKind.MILITARY, ActorKind.POLICE})
@@ -84,7 +84,7 @@ class AcledCoder:
         if not victims:
             return kinds
         lemma = facts(victims[0].doc).lemma
-        words = {lemma[t.i] for v in victims for t in v.subtree}
+        words = {lemma[t.i] for v in victims for t in subtree(v)}
         text = " ".join(v.doc[v.left_edge.i:v.right_edge.i + 1].text.lower() for v in victims)
         if any(mark in text for mark in self.unarmed_marks):
             return [ActorKind.CIVILIANS if k in self.armed else k for k in kinds] or [ActorKind.CIVILIANS]
@@ -170,7 +170,7 @@ class AcledCoder:
             tok = doc[i]
             if tok.dep_ == "compound" or self._in_cause(tok, start, own):
                 continue
-            if lemma[i] == "burn" and any(c.dep_ == "dobj" and lemma[c.i] in self.symbolic for c in tok.children):
+            if lemma[i] == "burn" and any(c.dep_ == "dobj" and lemma[c.i] in self.symbolic for c in children(tok)):
                 continue
             out.add(lemma[i])
         return out

@@ -16,7 +16,7 @@ from spacy.util import filter_spans
 from ..kb.actors import ActorEntry, ActorKB, Restyle
 from ..kb.gazetteer import place_words
 from ..types import Actor, ActorKind, Span
-from .docfacts import facts
+from .docfacts import children, children_with, facts
 
 log = logging.getLogger(__name__)
 
@@ -139,10 +139,13 @@ class ActorIndex:
 
     def actor_at(self, token: Token) -> str | None:
         """The actor a token refers to: its own mention, or a resolved pronoun."""
-        m = self.tok.get(token.i)
+        return self._actor_at(token.i)
+
+    def _actor_at(self, i: int) -> str | None:
+        m = self.tok.get(i)
         if m is not None:
             return m.key
-        return self.pronouns.get(token.i)
+        return self.pronouns.get(i)
 
     def actor_in(self, token: Token, max_depth: int = 2) -> str | None:
         """The actor named by a noun phrase headed by ``token`` (the head itself, then its modifiers)."""
@@ -150,11 +153,11 @@ class ActorIndex:
         if key:
             m = self.keys.get(key)
             if m is not None and m.generic is not None:  # "rebels of the Red Dawn Front": the named group
-                for c in token.children:
+                for c in children(token):
                     if c.dep_ in ("compound", "nmod", "amod") and c.i < token.i:  # "IS Sahel militants"
                         named = [self.actor_at(c)]
                     elif c.dep_ == "prep" and c.lower_ in ("of", "from"):
-                        named = [self.actor_at(g) for g in c.children if g.dep_ == "pobj"]
+                        named = [self.actor_at(g) for g in children_with(c, ("pobj",))]
                     else:
                         continue
                     named = [k for k in named if k and self.keys[k].generic is None and
@@ -162,16 +165,18 @@ class ActorIndex:
                     if named:
                         return named[0]
             return key
-        frontier = [token]
+        f = facts(token.doc)  # walked by token index: no Token per modifier
+        dep, lower, lemma = f.dep, f.lower, f.lemma
+        frontier = [token.i]
         for _ in range(max_depth):
             nxt = []
             for t in frontier:
-                for c in t.children:
-                    if c.dep_ in ("compound", "amod", "nmod", "appos", "poss", "nummod", "conj", "det") or \
-                            (c.dep_ == "prep" and c.lower_ == "of") or \
-                            (c.dep_ == "pobj" and t.lower_ == "of" and t.head.lemma_.lower() in self.collective):
-                        key = self.actor_at(c)
-                        if key and (c.dep_ != "poss" or t.lemma_.lower() in self.collective):  # "X's positions"
+                for c in f.child_ix[t]:
+                    if dep[c] in ("compound", "amod", "nmod", "appos", "poss", "nummod", "conj", "det") or \
+                            (dep[c] == "prep" and lower[c] == "of") or \
+                            (dep[c] == "pobj" and lower[t] == "of" and lemma[f.head[t]] in self.collective):
+                        key = self._actor_at(c)
+                        if key and (dep[c] != "poss" or lemma[t] in self.collective):  # "X's positions"
                             return key
                         nxt.append(c)
             frontier = nxt
@@ -451,7 +456,7 @@ class ActorFinder:
         tpl = self.kb.generic[gid]
         root = span.root
         if gid in ("government", "military") and len(span) == 1 and root.tag_ not in ("NNS", "NNPS") and \
-                not any(c.lower_ == "the" for c in root.children) and \
+                not any(c.lower_ == "the" for c in children(root)) and \
                 (root.pos_ == "ADJ" or root.dep_ in ("amod", "compound", "nmod")):
             return  # "a military operation": an attribute, not an actor
         if root.pos_ not in ("NOUN", "PROPN"):
@@ -461,7 +466,7 @@ class ActorFinder:
         nxt = doc[span.end] if span.end < len(doc) else None
         if nxt is not None and (nxt.pos_ == "PROPN" or nxt.ent_type_ in ("ORG", "PERSON", "NORP")):
             return  # "armed group Nujaba": the name is the actor
-        if root.dep_ == "appos" or any(c.lower_ in ("a", "an", "another") for c in root.children) and \
+        if root.dep_ == "appos" or any(c.lower_ in ("a", "an", "another") for c in children(root)) and \
                 root.dep_ in ("attr", "appos"):
             return  # "X, a small armed group that ...": a description of X, not another actor
         prev = idx.tok.get(span.start - 1)
@@ -545,12 +550,12 @@ class ActorFinder:
         for tok in (doc[i] for i in facts(doc).where(DESCRIPTIVE, "lemma")):
             if tok.i in idx.tok or tok.pos_ != "NOUN":
                 continue
-            det = [c for c in tok.children if c.dep_ == "det"]
+            det = children_with(tok, ("det",))
             if not det or det[0].lower_ not in ("the", "this"):
                 continue
             if tok.dep_ == "appos":
                 continue  # the appositive of a name describes it, it is not another mention
-            mods = {c.lemma_.lower() for c in tok.children if c.dep_ in ("compound", "amod")}
+            mods = {c.lemma_.lower() for c in children_with(tok, ("compound", "amod"))}
             key = self._antecedent(idx, tok, mods)
             if key is None:
                 continue
@@ -599,7 +604,7 @@ class ActorFinder:
                     if gov.dep_ not in ("ccomp", "xcomp", "advcl", "aux", "conj") or gov.head.i == gov.i:
                         break
                     gov = gov.head
-                    subj = [c for c in gov.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < tok.i]
+                    subj = [c for c in children_with(gov, ("nsubj", "nsubjpass")) if c.i < tok.i]
                     if subj:
                         key = idx.actor_in(subj[0]) if want != "person" else None
                         m = idx.keys.get(key) if key else None
@@ -635,10 +640,14 @@ def _dateline(span: SpacySpan) -> bool:
 
 
 def _inside_longer_place(span: SpacySpan) -> bool:
-    ents = [e for e in span.doc.ents if e.start <= span.start and span.end <= e.end and e.label_ in ("GPE", "LOC")]
+    memo = facts(span.doc).memo
+    places = memo.get("gpe_loc_ents")
+    if places is None:  # Doc.ents builds every entity's Span: read them once per Doc
+        places = memo["gpe_loc_ents"] = [(e.start, e.end) for e in span.doc.ents if e.label_ in ("GPE", "LOC")]
     # the NER may take the article in ("The United Arab Emirates"): that is no longer name
-    return any(e.end != span.end or e.start != span.start and
-               not (e.start + 1 == span.start and span.doc[e.start].lower_ == "the") for e in ents)
+    return any(s <= span.start and span.end <= e and
+               (e != span.end or s != span.start and not (s + 1 == span.start and span.doc[s].lower_ == "the"))
+               for s, e in places)
 
 
 def _acts(span: SpacySpan) -> bool:

@@ -15,8 +15,8 @@ import weakref
 from collections.abc import Container
 from typing import NamedTuple
 
-from spacy.attrs import LEMMA, LOWER, ORTH, SPACY
-from spacy.tokens import Doc, Token
+from spacy.attrs import DEP, HEAD, LEMMA, LOWER, ORTH, SPACY
+from spacy.tokens import Doc, Span, Token
 
 _FACTS: "weakref.WeakKeyDictionary[Doc, DocFacts]" = weakref.WeakKeyDictionary()
 # The Doc asked about last (weakly) and its facts: a faster path than the dictionary for repeated asks.
@@ -25,10 +25,10 @@ _LAST: tuple = (lambda: None, None)
 
 
 class DocFacts:
-    """What one Doc says, by token index: sentence bounds, lower-cased lemmas and lower-cased words; and
-    its text."""
+    """What one Doc says, by token index: sentence bounds, lower-cased lemmas and lower-cased words,
+    dependency labels, heads and children; and its text."""
 
-    __slots__ = ("text", "sent_start", "sent_end", "lemma", "lower", "kids", "memo")
+    __slots__ = ("text", "sent_start", "sent_end", "lemma", "lower", "dep", "head", "child_ix", "kids", "memo")
 
     def __init__(self, doc: Doc):
         n = len(doc)
@@ -41,12 +41,23 @@ class DocFacts:
         # from the token arrays and the string store, as Doc.text, Token.lemma_ and Token.lower_ read
         # them, without building a Token per word (twice as fast)
         strings = doc.vocab.strings
-        rows = doc.to_array([ORTH, SPACY, LEMMA, LOWER]).tolist() if n else []
+        array = doc.to_array([ORTH, SPACY, LEMMA, LOWER, DEP, HEAD]) if n else None
+        rows = array[:, :5].tolist() if n else []
         word = {h: strings[h] for row in rows for h in (row[0], row[3])}
         lemma = {h: strings[h].lower() for h in {row[2] for row in rows}}
-        self.text: str = "".join([word[orth] + " " if space else word[orth] for orth, space, _, _ in rows])
+        dep = {h: strings[h] for h in {row[4] for row in rows}}
+        self.text: str = "".join([word[row[0]] + " " if row[1] else word[row[0]] for row in rows])
         self.lemma: list[str] = [lemma[row[2]] for row in rows]
         self.lower: list[str] = [word[row[3]] for row in rows]
+        self.dep: list[str] = [dep[row[4]] for row in rows]
+        # HEAD is an offset stored unsigned: read it back signed
+        self.head: list[int] = [i + off for i, off in enumerate(array[:, 5].astype("int64").tolist())] if n else []
+        # a token's children in text order, as Token.children gives them (it scans the token's edges,
+        # which always hold every child, for the tokens whose head it is), without a Token per child
+        self.child_ix: list[list[int]] = [[] for _ in range(n)]
+        for i, h in enumerate(self.head):
+            if h != i:
+                self.child_ix[h].append(i)
         self.kids: dict[int, tuple[Kid, ...]] = {}
         # per-document results a stage memoises under its own keys; never spaCy objects (they hold the Doc)
         self.memo: dict = {}
@@ -99,8 +110,64 @@ def kids(tok: Token) -> tuple[Kid, ...]:
     f = facts(tok.doc)
     found = f.kids.get(tok.i)
     if found is None:
-        found = f.kids[tok.i] = tuple(Kid(c.i, c.dep_, c.lower_) for c in tok.children)
+        found = f.kids[tok.i] = tuple([Kid(c, f.dep[c], f.lower[c]) for c in f.child_ix[tok.i]])
     return found
+
+
+def children(tok: Token) -> list[Token]:
+    """``list(tok.children)``: the Tokens are built only for the children, not for every word between
+    the token's edges that spaCy scans (the root of a long sentence scans the whole sentence)."""
+    doc = tok.doc
+    return [doc[c] for c in facts(doc).child_ix[tok.i]]
+
+
+def subtree(tok: Token) -> list[Token]:
+    """``list(tok.subtree)``, in the order spaCy gives it (left children's subtrees, the token, right
+    children's subtrees), from the cached children."""
+    doc = tok.doc
+    return [doc[i] for i in subtree_ix(facts(doc), tok.i)]
+
+
+def subtree_ix(f: DocFacts, i: int) -> list[int]:
+    """The indices of ``subtree`` of token ``i``."""
+    out: list[int] = []
+    child_ix = f.child_ix
+
+    def walk(t: int) -> None:
+        for c in child_ix[t]:
+            if c < t:
+                walk(c)
+        out.append(t)
+        for c in child_ix[t]:
+            if c > t:
+                walk(c)
+
+    walk(i)
+    return out
+
+
+def conjuncts(tok: Token) -> tuple[Token, ...]:
+    """``tok.conjuncts``: climb the "conj" links to the first conjunct, then gather every right child
+    reached by "conj" from it, in spaCy's order; the token itself left out."""
+    doc = tok.doc
+    f = facts(doc)
+    start = tok.i
+    while f.head[start] != start and f.dep[start] == "conj":
+        start = f.head[start]
+    queue, output = [start], [start]
+    for word in queue:
+        for c in f.child_ix[word]:
+            if c > word and f.dep[c] == "conj":
+                output.append(c)
+                queue.append(c)
+    return tuple([doc[i] for i in output if i != tok.i])
+
+
+def sentence(tok: Token) -> Span:
+    """``tok.sent`` (which scans the whole Doc for sentence annotation first) from the cached bounds."""
+    doc = tok.doc
+    f = facts(doc)
+    return doc[f.sent_start[tok.i]:f.sent_end[tok.i]]
 
 
 def sent_start(tok: Token) -> int:
@@ -111,3 +178,18 @@ def sent_start(tok: Token) -> int:
 def sent_end(tok: Token) -> int:
     """``tok.sent.end`` without building the sentence."""
     return facts(tok.doc).sent_end[tok.i]
+
+
+def children_with(tok: Token, deps: Container[str]) -> list[Token]:
+    """``[c for c in tok.children if c.dep_ in deps]``, a Token built only for those children."""
+    doc = tok.doc
+    f = facts(doc)
+    dep = f.dep
+    return [doc[c] for c in f.child_ix[tok.i] if dep[c] in deps]
+
+
+def has_child(tok: Token, deps: Container[str]) -> bool:
+    """``any(c.dep_ in deps for c in tok.children)`` without building the children."""
+    f = facts(tok.doc)
+    dep = f.dep
+    return any(dep[c] in deps for c in f.child_ix[tok.i])

@@ -19,7 +19,8 @@ from . import timex
 from .acled import CODED_MODALITIES, AcledCoder
 from .subtype import features as subtype_features
 from .actors import ARMED_KINDS, AMention, ActorFinder, ActorIndex
-from .docfacts import DocFacts, facts, kids, sent_end, sent_start
+from .docfacts import (DocFacts, children, children_with, conjuncts, facts, has_child, kids, sent_end, sent_start,
+                       sentence, subtree)
 from .modality import Frame, ModalityReader
 from .places import CITY_FEATURES, PlaceIndex, PMention, coded_at, km_apart
 from .quantities import Counter
@@ -210,28 +211,28 @@ class EventExtractor:
     @staticmethod
     def _compounds(tok: Token) -> set[str]:
         """"chlorine munitions were dropped", "sarin rockets": the word a compound names its kind by."""
-        return {c.lemma_.lower() for c in tok.children if c.dep_ == "compound"}
+        return {c.lemma_.lower() for c in children_with(tok, ("compound",))}
 
     def _measured(self, tok: Token) -> set[str]:
         """"a large amount of ammunition", "80kg of explosives and mines", "packages containing explosive
         devices": what a measure or container noun measures or holds."""
         if tok.lemma_.lower() not in self.measure_nouns:
             return set()
-        held = [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "with")
-                for g in c.children if g.dep_ == "pobj"]
-        for verb in tok.children:
+        held = [g for c in children_with(tok, ("prep",)) if c.lower_ in ("of", "with")
+                for g in children_with(c, ("pobj",))]
+        for verb in children(tok):
             if verb.dep_ == "acl" and verb.lemma_.lower() in self.container_verbs:
-                held += [g for c in verb.children if c.dep_ == "dobj" or c.dep_ == "prep" and c.lower_ == "with"
-                         for g in ([c] if c.dep_ == "dobj" else [x for x in c.children if x.dep_ == "pobj"])]
-        return {t.lemma_.lower() for g in held for t in (g, *g.conjuncts)}
+                held += [g for c in children(verb) if c.dep_ == "dobj" or c.dep_ == "prep" and c.lower_ == "with"
+                         for g in ([c] if c.dep_ == "dobj" else children_with(c, ("pobj",)))]
+        return {t.lemma_.lower() for g in held for t in (g, *conjuncts(g))}
 
     def _demanded(self, tok: Token) -> Token | None:
         """The clause a reporting verb presents as an obligation of someone else ("Y must do Z")."""
-        for c in tok.children:
+        for c in children(tok):
             if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX") and \
-                    any(a.dep_ == "aux" and a.lower_ in self.demand_modals for a in c.children) and \
+                    any(a.dep_ == "aux" and a.lower_ in self.demand_modals for a in children(c)) and \
                     any(s.dep_ in ("nsubj", "nsubjpass") and s.lower_ not in ("we", "i", "it", "there")
-                        for s in c.children):
+                        for s in children(c)):
                 return c
         return None
 
@@ -278,7 +279,7 @@ class EventExtractor:
             if not d.targets and tok.lemma_.lower() in self.harm_verbs:
                 d.targets = self._unnamed_victims(tok, actors)
             if not d.targets and d.cue.acled == "disrupted" and d.type == EventType.ASSAULT:
-                d.targets = [k for obj in tok.children if obj.dep_ in ("dobj", "nsubjpass")
+                d.targets = [k for obj in children_with(tok, ("dobj", "nsubjpass"))
                              for k in self._weapon_owner(obj, actors) if k not in d.sources]
         else:
             d.sources, d.targets = noun_roles(actors, tok, clash)
@@ -297,7 +298,7 @@ class EventExtractor:
                          [actors.actor_in(g) for g in held] if k and k not in d.sources]
         if d.cue is self.demand_cue:  # the one the demand is made of: the clause's subject
             clause = self._demanded(tok)
-            subj = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")] if clause is not None else []
+            subj = children_with(clause, ("nsubj", "nsubjpass")) if clause is not None else []
             d.targets = [k for k in verb_roles(actors, tok)[1] + [actors.actor_in(t) for t in subj]
                          if k and k not in d.sources]
         if d.type == EventType.ASSAULT and not d.targets:
@@ -325,21 +326,21 @@ class EventExtractor:
         if d.type == EventType.ASSAULT and not d.targets and tok.pos_ == "NOUN":
             d.targets = self._victims(tok, actors) or self._sufferer(tok, actors, d.sources)
         if d.type == EventType.ACCUSE and not d.targets:
-            for c in tok.children:
+            for c in children(tok):
                 if c.dep_ == "ccomp":
                     d.targets = [k for k in verb_roles(actors, c)[0] if k not in d.sources]
                     break
         for c in kids(tok):  # "along with Tehran pushed ...": a co-source
             if c.dep == "prep" and c.lower in ("along", "together") and c.i < tok.i:
-                for w in tok.doc[c.i].children:
-                    for g in ([w] if w.dep_ == "pobj" else [x for x in w.children if x.dep_ == "pobj"]):
+                for w in children(tok.doc[c.i]):
+                    for g in ([w] if w.dep_ == "pobj" else children_with(w, ("pobj",))):
                         k = actors.actor_in(g)
                         if k and k not in d.sources:
                             d.sources.append(k)
         if d.type == EventType.ASSAULT and not d.sources and tok.pos_ == "VERB" and passive(tok):
-            for c in tok.children:  # "was wounded in an attack by unidentified assailants"
+            for c in children(tok):  # "was wounded in an attack by unidentified assailants"
                 if c.dep_ == "prep" and c.lower_ in ("in", "during"):
-                    for n in c.children:
+                    for n in children(c):
                         n_cue = self._cue(n) if n.dep_ == "pobj" else None
                         if n_cue is not None:
                             n_clash = n_cue.acled == "clash" or two_sides_between(actors, n)
@@ -362,9 +363,9 @@ class EventExtractor:
     def _planted(d: Draft, actors: ActorIndex) -> None:
         """"a convoy struck an IED planted by X": X attacked the convoy, whose subject is the victim."""
         tok = d.trig
-        planters = [k for o in tok.children if o.dep_ in ("dobj", "obj") for k in device_agents(actors, o)] or \
-            [k for c in tok.children if c.dep_ == "ccomp" and c.tag_ == "VBN" and  # the small parser's reading
-             any(x.dep_ == "nsubj" for x in c.children) for k in agent_keys(actors, c)]
+        planters = [k for o in children_with(tok, ("dobj", "obj")) for k in device_agents(actors, o)] or \
+            [k for c in children_with(tok, ("ccomp",)) if c.tag_ == "VBN" and  # the small parser's reading
+             has_child(c, ("nsubj",)) for k in agent_keys(actors, c)]
         if planters:
             d.sources, d.targets = planters, [k for k in [*d.sources, *d.targets] if k not in planters]
 
@@ -375,11 +376,11 @@ class EventExtractor:
         target. Only when the text names both sides."""
         tok = d.trig
         if passive(tok):
-            own = [c for c in tok.children if c.dep_ == "nsubjpass"]
+            own = children_with(tok, ("nsubjpass",))
             attackers = phrase_keys(actors, own or subject_of(tok))
             defenders = agent_keys(actors, tok)
         else:  # the attackers are the object, or the authors of the attack it names ("the attack of X")
-            attackers, defenders = d.targets or [k for o in tok.children if o.dep_ in ("dobj", "obj")
+            attackers, defenders = d.targets or [k for o in children_with(tok, ("dobj", "obj"))
                                                  for k in noun_roles(actors, o)[0]], d.sources
         attackers = [k for k in attackers if k not in defenders]
         if attackers and defenders:
@@ -401,9 +402,9 @@ class EventExtractor:
     def _repelled_by(self, tok: Token, actors: ActorIndex) -> list[str]:
         """"Russian forces attacked X but were repulsed by Ukrainian forces": the repelling side."""
         verb = tok if tok.pos_ == "VERB" else tok.head
-        for c in [*verb.conjuncts, *(x for x in verb.children if x.dep_ in ("advcl", "conj"))]:
+        for c in [*conjuncts(verb), *children_with(verb, ("advcl", "conj"))]:
             if c.lemma_.lower() in self.repel and passive(c):
-                agents = [g for a in c.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"]
+                agents = [g for a in children_with(c, ("agent",)) for g in children_with(a, ("pobj",))]
                 keys = [actors.actor_in(g) for g in agents]
                 return [k for k in keys if k]
         return []
@@ -412,18 +413,18 @@ class EventExtractor:
         """Sources the parse gives only indirectly: "killed by a Russian mine" (the state whose device it
         was), "a suicide bomber from Al Shabaab detonated himself" (the group the attacker came from)."""
         if passive(verb):
-            for c in verb.children:
+            for c in children(verb):
                 if c.dep_ == "agent":
-                    for g in c.children:
+                    for g in children(c):
                         if g.dep_ == "pobj":
                             found = self._demonym_source(g, actors)
                             if found:
                                 return found
             return []
-        for subj in (c for c in verb.children if c.dep_ in ("nsubj", "csubj")):
-            for c in subj.children:
+        for subj in (c for c in children_with(verb, ("nsubj", "csubj"))):
+            for c in children(subj):
                 if c.dep_ == "prep" and c.lower_ in ("from", "of"):
-                    keys = [actors.actor_in(g) for g in c.children if g.dep_ == "pobj"]
+                    keys = [actors.actor_in(g) for g in children_with(c, ("pobj",))]
                     keys = [k for k in keys if k]
                     if keys:
                         return keys
@@ -442,7 +443,7 @@ class EventExtractor:
 
     def _demonym_source(self, tok: Token, actors: ActorIndex) -> list[str]:
         """"Israeli strikes", "US airstrikes": the nationality adjective names the source."""
-        for c in tok.children:
+        for c in children(tok):
             if c.dep_ in ("amod", "compound", "nmod") and c.i < tok.i:
                 iso3 = self.finder.demonym(c)
                 if iso3:
@@ -455,7 +456,7 @@ class EventExtractor:
 
     def _weapon_owner(self, weapon: Token, actors: ActorIndex) -> list[str]:
         """"shot down a Russian Kh-101 missile": the military whose weapon was stopped."""
-        for t in weapon.subtree:
+        for t in subtree(weapon):
             if t.i >= weapon.i:
                 break
             iso3 = self.finder.demonym(t) if t.dep_ in ("amod", "compound", "nmod") else None
@@ -579,9 +580,9 @@ class EventExtractor:
         """Who or what an act of force struck: its victims, those of the verb it shares a subject with
         ("attacked and killed two guards"), and what it was aimed "on" or "against" ("opened fire on
         soldiers", "an attack against the army post")."""
-        aimed = [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("on", "against", "at")
-                 for g in c.children if g.dep_ == "pobj"]
-        joined = [v for c in tok.children if c.dep_ == "conj" and c.pos_ == "VERB" for v in self._own_victims(c)]
+        aimed = [g for c in children_with(tok, ("prep",)) if c.lower_ in ("on", "against", "at")
+                 for g in children_with(c, ("pobj",))]
+        joined = [v for c in children_with(tok, ("conj",)) if c.pos_ == "VERB" for v in self._own_victims(c)]
         return self._victim_tokens(tok) + aimed + joined
 
     def _victim_tokens(self, verb: Token, depth: int = 0) -> list[Token]:
@@ -592,13 +593,13 @@ class EventExtractor:
 
     def _own_victims(self, verb: Token) -> list[Token]:
         if verb.pos_ == "NOUN":
-            return [g for c in verb.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
-        objects = [c for c in verb.children if c.dep_ == "dobj"]
+            return [g for c in children_with(verb, ("prep",)) if c.lower_ == "of" for g in children(c)]
+        objects = children_with(verb, ("dobj",))
         if passive(verb) and not (objects and verb.dep_ == "acl"):  # "strikes killed 30 people" misread as acl
-            subj = [c for c in verb.children if c.dep_ == "nsubjpass"]
+            subj = children_with(verb, ("nsubjpass",))
             return subj or ([verb.head] if verb.dep_ in ("acl", "amod") else [])
         if verb.lemma_.lower() in ("die", "perish"):
-            return [c for c in verb.children if c.dep_ == "nsubj"]
+            return children_with(verb, ("nsubj",))
         return objects
 
     def _aggregate(self, d: Draft) -> None:
@@ -611,18 +612,18 @@ class EventExtractor:
         q = self.counter.count(tok)
         parent = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ == "of" else None
         if q is not None and (q.min or 0) > 1:
-            words = [c for c in tok.subtree if c.i <= tok.i]
+            words = [c for c in subtree(tok) if c.i <= tok.i]
             d.aggregate = Aggregate(q.min, q.max, tok.doc[words[0].i:tok.i + 1].text)
         elif parent is not None and parent.lemma_.lower() in self.aggregate_nouns:
             q = self.counter.count(parent)
             if q is not None and (q.min or 0) <= 1:
                 q = None  # "a spate of strikes": how many is not said
-            first = min(parent.subtree, key=lambda t: t.i)
+            first = min(subtree(parent), key=lambda t: t.i)
             d.aggregate = Aggregate(q.min if q and (q.min or 0) > 1 else None, q.max if q else None,
                                     tok.doc[first.i:tok.i + 1].text)
         if d.aggregate is not None:
             d.fatalities = None
-            d.since = any(t.lower_ == "since" for t in tok.sent)
+            d.since = any(t.lower_ == "since" for t in sentence(tok))
 
     def _topic(self, tok: Token) -> bool:
         """Whether a noun is what talks, a deal or a dispute are about ("talks on the release of hostages",
@@ -810,7 +811,7 @@ class EventExtractor:
                 self._told_again(d)  # "The airstrikes injured four civilians": what they did, told after
             if (prev is not None and d.type == EventType.ASSAULT and casualty and not d.sources and
                     d.aggregate is None and sent_start(d.trig) != sent_start(prev.trig) and
-                    not _has_own_date(d.trig.sent)):
+                    not _has_own_date(sentence(d.trig))):
                 prev.fatalities = _max_q(prev.fatalities, d.fatalities)
                 prev.injured = _max_q(prev.injured, d.injured)
                 fight = (prev.cue.acled == "clash" or "clash" in prev.hints) and prev.trig.lemma_.lower() not in self.one_sided
@@ -821,7 +822,7 @@ class EventExtractor:
             protest = next((o for o in reversed(out) if o.type == EventType.PROTEST and
                             o.frame.modality == Modality.ASSERTED), None)
             if protest is not None and d.type == EventType.PROTEST and d.frame.modality == Modality.ASSERTED and \
-                    sent_start(d.trig) != sent_start(protest.trig) and not _has_own_date(d.trig.sent) and \
+                    sent_start(d.trig) != sent_start(protest.trig) and not _has_own_date(sentence(d.trig)) and \
                     (not d.sources or set(d.sources) & set(protest.sources)):
                 # "They marched ... The protest ended peacefully": one demonstration told twice
                 protest.hints += [h for h in d.hints if h not in protest.hints and h != "peaceful_protest"]
@@ -838,7 +839,7 @@ class EventExtractor:
                 d.type, d.hints = EventType.PROTEST, ["peaceful_protest"]  # demonstrators "blocked the access"
             if d.type == EventType.MOBILIZE and d.cue.mode == "troops" and not self._armed(d.sources, actors) and \
                     d.trig.dep_ not in ("acl", "amod", "relcl") and \
-                    any(c.dep_ == "nsubj" for c in d.trig.children):
+                    has_child(d.trig, ("nsubj",)):
                 d.type = EventType.PROTEST  # workers "marched towards" a ministry: a demonstration
                 d.hints = ["peaceful_protest"]
             if d.type == EventType.PROTEST and d.frame.modality == Modality.ASSERTED:
@@ -858,16 +859,16 @@ class EventExtractor:
             if lemmas[i] not in ("fatality", "casualty", "death"):
                 continue
             tok = doc[i]
-            sent = tok.sent
+            sent = sentence(tok)
             if any(sent_start(d.trig) == sent.start and d is not main for d in drafts if d.type == EventType.ASSAULT):
                 continue
             q = self.counter.count(tok)
             if q is None:
-                nxt = [t for t in tok.sent if t.i > tok.i and t.like_num]
+                nxt = [t for t in sentence(tok) if t.i > tok.i and t.like_num]
                 if tok.i == sent.start and nxt and any(t.lower_ in ("coded", "as") for t in sent):
                     q = self.counter.count(nxt[0]) or Quantity(int(nxt[0].text), int(nxt[0].text)) \
                         if nxt[0].text.isdigit() else None
-            if q is None and any(c.lower_ == "no" for c in tok.children) and tok.lemma_.lower() == "fatality":
+            if q is None and any(c.lower_ == "no" for c in children(tok)) and tok.lemma_.lower() == "fatality":
                 q = Quantity(0, 0)
             if q is not None:
                 main.fatalities = q
@@ -904,7 +905,7 @@ class EventExtractor:
             return [first.key] + src_ids[1:]  # "residents captured a thief and beat him": read as rioters already
         if first is not None and first.generic in ("civilians", "protesters"):
             # the crowd's first mention (one not of its victims) becomes the rioters; other civilians stay
-            victims = {t.i for v in self._own_victims(d.trig) for t in v.subtree}
+            victims = {t.i for v in self._own_victims(d.trig) for t in subtree(v)}
             crowd = next((m for m in actors.mentions if m.key == first.key and m.start not in victims), None)
             if crowd is not None:
                 crowd.key, crowd.generic, crowd.kind, crowd.entry = key, gid, kind, None
@@ -1129,13 +1130,13 @@ class EventExtractor:
         subject (the small parser often reads "the military sealed off a house" after a tag as a noun phrase),
         the first armed actor the note names, not as an object, is the one who acted, as notes tell it."""
         doc = actors.doc
-        root = doc[start].sent.root
+        root = sentence(doc[start]).root
         if root.pos_ == "VERB" and tag.trig.i < start:
             sources, targets = verb_roles(actors, root)
             tag.sources, tag.targets = sources, tag.targets or targets
         if tag.sources:
             return
-        end = facts(doc).end_after(doc[start].sent.end, 1)
+        end = facts(doc).end_after(sentence(doc[start]).end, 1)
         first = next((m for m in sorted(actors.mentions, key=lambda m: m.start) if start <= m.start < end and
                       m.kind in ARMED_KINDS and not m.descriptive and
                       (doc[m.end - 1].dep_ not in ("pobj", "dobj", "poss") or doc[m.end - 1].head.lower_ == "by")),
@@ -1173,20 +1174,20 @@ class EventExtractor:
         cue = Cue(f.lemma[0], doc[0].pos_, etype, None, self.note_labels[tag], (), weight=0.5)
         d = Draft(doc[0], cue, Frame(Modality.ASSERTED), etype, tokens=[doc[0]], hints=[cue.acled])
         if colon + 1 < len(doc):
-            d.sources = [k for k in (actors.actor_in(t) for t in subject_of(doc[colon + 1].sent.root)) if k]
+            d.sources = [k for k in (actors.actor_in(t) for t in subject_of(sentence(doc[colon + 1]).root)) if k]
         return d
 
     def _told_again(self, d: Draft) -> bool:
         """"the attack", "the strikes": a noun trigger with an anaphoric determiner names an event told before."""
         t = d.trig
-        return t.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in self.anaphoric for c in t.children)
+        return t.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in self.anaphoric for c in children(t))
 
     def _drop_repeats(self, drafts: list[Draft]) -> list[Draft]:
         """"the attack", "the strike" told again after the event: not a new event."""
         keep, seen = [], set()
         for d in sorted(drafts, key=lambda d: d.trig.i):
             t = d.trig
-            det = next((c.lower_ for c in t.children if c.dep_ == "det"), None)
+            det = next((c.lower_ for c in children_with(t, ("det",))), None)
             repeat = (t.pos_ == "NOUN" and det in self.anaphoric and not d.sources and not d.targets
                       and d.fatalities is None and d.type in seen and not _own_setting(t))
             if t.dep_ == "attr" and t.head.lemma_ == "be" and d.type in seen:
@@ -1208,7 +1209,7 @@ class EventExtractor:
     def _finish(self, d: Draft, doc: Doc, actors: ActorIndex, places: PlaceIndex, dates: "_DateContext",
                 n: int, label: AcledCode | None = None, riot: str | None = None,
                 background: bool = False) -> Event | None:
-        sent = d.trig.sent
+        sent = sentence(d.trig)
         date = self._date(d, doc, dates, sent)
         place = self._place(d, places, sent)
         src_ids = list(dict.fromkeys(d.sources))
@@ -1239,8 +1240,7 @@ class EventExtractor:
             acled = label  # the analyst's own tag of the note's event
         elif riot is not None and d.frame.modality in CODED_MODALITIES:
             # a demonstration note (its crowd size): every event it tells is the demonstration's
-            acled = self.coder.as_demonstration(acled, d.type, riot, hints,
-                                                self.coder.protest_lemmas(doc, 0, len(doc)))
+            acled = self.coder.as_demonstration(acled, d.type, riot, hints, self._note_protest_lemmas(doc))
         if background and label is None and riot is None:
             acled = AcledCode()  # the reason given for a sanction, what someone is held responsible for
         if d.type == EventType.COERCE and "arrest" not in hints and label is None and riot is None and \
@@ -1345,6 +1345,14 @@ class EventExtractor:
             evidence=_sentence_span(doc, sent), trigger=Span.of(facts(doc).text, trig.idx, trig.idx + len(trig)),
             producer=PRODUCER)
 
+    def _note_protest_lemmas(self, doc: Doc) -> set[str]:
+        """``protest_lemmas`` of the whole note, read once per Doc (every event of the note asks)."""
+        memo = facts(doc).memo
+        key = (self, "note_protest_lemmas")
+        if key not in memo:
+            memo[key] = self.coder.protest_lemmas(doc, 0, len(doc))
+        return memo[key]
+
     def _place(self, d: Draft, places: PlaceIndex, sent: SpacySpan) -> str | None:
         m = self._spot(d, places, sent)
         if m is not None and (m.hint == "district" or _feature_rank(m) == TOWN_PART_RANK):
@@ -1364,20 +1372,20 @@ class EventExtractor:
         # the trigger's own phrases, and those of the verb saying what it hit ("an offensive ..., targeting
         # the X district"); a territorial or violent trigger's object is where it happened ("stormed X")
         carriers = [*d.tokens, *([d.frame.carrier] if d.frame.carrier is not None else [])]
-        aims = [c for trig in carriers for c in trig.children if c.dep_ in ("advcl", "xcomp") and
+        aims = [c for trig in carriers for c in children_with(trig, ("advcl", "xcomp")) if
                 c.pos_ == "VERB" and c.lemma_.lower() in self.place_verbs]
         for trig in [*carriers, *aims]:
-            for prep in trig.children:
+            for prep in children(trig):
                 if prep.dep_ == "prep" and prep.lower_ in LOCATIVE or \
                         prep.dep_ == "dobj" and trig.lemma_.lower() in self.place_verbs:
-                    for t in prep.subtree:
+                    for t in subtree(prep):
                         m = places.tok.get(t.i)
                         if m is not None and not m.attributive and \
                                 (m.entry is not None or m.hint or places.country_of(m)):
                             cands.append((trig not in aims, _feature_rank(m), prep.i < trig.i, t.i, m))
         if cands:  # what it was aimed at ("..., targeting X") before where it was launched from or in
             return min(cands, key=lambda c: c[:4])[4]
-        clause = {t.i for trig in d.tokens for t in _clause(trig).subtree}
+        clause = {t.i for trig in d.tokens for t in subtree(_clause(trig))}
         in_sent = [m for m in places.mentions if sent.start <= m.start < sent.end and not m.attributive]
         best = [m for m in in_sent if m.start in clause] or in_sent
         if best:
@@ -1392,7 +1400,7 @@ class EventExtractor:
     def _date(self, d: Draft, doc: Doc, ctx: "_DateContext", sent: SpacySpan) -> TimeSpan | None:
         ents = [e for e in ctx.ents if sent.start <= e.start < sent.end]
         governing = {t.i for trig in d.tokens for t in [trig, *trig.ancestors]}
-        own_phrases = {t.i for trig in d.tokens for t in trig.subtree} if ents else set()
+        own_phrases = {t.i for trig in d.tokens for t in subtree(trig)} if ents else set()
         scored = []
         for e in ents:
             span = ctx.resolved(e)
@@ -1517,7 +1525,7 @@ def _resolve_ent(e, published) -> TimeSpan | None:
         return None  # "after two days of fighting", "for three weeks": how long, not when
     for back in (2, 1):
         start = e.start - back
-        if start >= e.sent.start and doc[start].like_num:
+        if start >= facts(doc).sent_start[e.start] and doc[start].like_num:
             span = timex.resolve(doc[start:e.end].text, published)
             if span is not None and span.precision == Precision.DAY:
                 return span
@@ -1527,9 +1535,9 @@ def _resolve_ent(e, published) -> TimeSpan | None:
 def _from_targets(actors: ActorIndex, verb: Token) -> list[str]:
     """"seized phones from women": who something was taken from."""
     out = []
-    for c in verb.children:
+    for c in children(verb):
         if c.dep_ == "prep" and c.lower_ == "from":
-            for g in c.children:
+            for g in children(c):
                 k = actors.actor_in(g)
                 if k:
                     out.append(k)
@@ -1561,8 +1569,14 @@ def _told_until(doc: Doc, sent, following: int) -> int:
 
 
 def _lemmas_around(doc: Doc, sent) -> set[str]:
-    """Lemmas of ``sent`` and the sentence after it, where a report tells how it went on."""
-    return set(facts(doc).lemma[sent.start:_told_until(doc, sent, 1)])
+    """Lemmas of ``sent`` and the sentence after it, where a report tells how it went on (read once per
+    sentence: events share sentences; nobody changes the set)."""
+    f = facts(doc)
+    key = ("lemmas_around", sent.start)
+    found = f.memo.get(key)
+    if found is None:
+        found = f.memo[key] = set(f.lemma[sent.start:_told_until(doc, sent, 1)])
+    return found
 
 
 def _named_by_trigger(d: Draft, actors: ActorIndex, gid: str, kind: ActorKind) -> bool:
@@ -1584,17 +1598,21 @@ def _trigger_mention(d: Draft, gid: str, kind: ActorKind) -> AMention:
 def _own_setting(tok: Token) -> bool:
     """"the attack on a bus in Kasese last week": a definite noun with its own date is a new event, not
     the one just told."""
-    return any(c.i != tok.i and c.ent_type_ == "DATE" for c in tok.subtree)
+    return any(c.i != tok.i and c.ent_type_ == "DATE" for c in subtree(tok))
 
 
 def _own_phrase(tok: Token) -> list[Token]:
     """The trigger's subtree without the other clauses hanging off it (conjuncts, relative clauses)."""
-    out, stack = [tok], [c for c in tok.children if c.dep_ not in ("conj", "relcl", "advcl", "ccomp", "cc")]
+    f = facts(tok.doc)
+    child_ix, dep = f.child_ix, f.dep
+    # walked by index (a Token is built only for what is returned)
+    out, stack = [tok.i], [c for c in child_ix[tok.i] if dep[c] not in ("conj", "relcl", "advcl", "ccomp", "cc")]
     while stack:
         t = stack.pop()
         out.append(t)
-        stack.extend(c for c in t.children if c.dep_ not in ("conj", "relcl", "advcl", "ccomp"))
-    return out
+        stack.extend(c for c in child_ix[t] if dep[c] not in ("conj", "relcl", "advcl", "ccomp"))
+    doc = tok.doc
+    return [tok, *(doc[i] for i in out[1:])]
 
 
 def _present(tok: Token) -> bool:
@@ -1602,7 +1620,7 @@ def _present(tok: Token) -> bool:
     verb = tok
     while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
         verb = verb.head
-    tags = {verb.tag_} | {c.tag_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    tags = {verb.tag_} | {c.tag_ for c in children_with(verb, ("aux", "auxpass"))}
     return bool(tags & {"VBZ", "VBP"}) and not tags & {"VBD", "VBN"} or \
         (verb.tag_ == "VBG" and bool(tags & {"VBZ", "VBP"}))
 

@@ -12,7 +12,7 @@ from spacy.tokens import Token
 
 from ..kb.cues import Lexicon
 from ..types import Modality
-from .docfacts import kids
+from .docfacts import children_with, kids, subtree
 
 # Dependencies through which a governing verb's meaning reaches the trigger.
 GOVERNING = frozenset({"xcomp", "ccomp", "dobj", "pobj", "prep", "advcl", "acl", "pcomp", "conj", "attr", "oprd",
@@ -46,15 +46,15 @@ class ModalityReader:
         self.allege_needs, self.allege_compl = f("allege_needs_complement"), f("allege_complements")
 
     def negated(self, tok: Token) -> bool:
-        children = kids(tok)
-        if any(c.dep == "neg" for c in children):
+        own = kids(tok)
+        if any(c.dep == "neg" for c in own):
             return True
-        for c in children:  # "nobody was killed", "no one was hurt"
+        for c in own:  # "nobody was killed", "no one was hurt"
             if c.dep in ("nsubj", "nsubjpass") and (c.lower in ("nobody", "none", "noone") or c.lower == "one" and
                                                     any(x.lower == "no" for x in kids(tok.doc[c.i]))):
                 return True
         if tok.pos_ in ("NOUN", "PROPN") and any(c.lower in ("no", "without") and c.dep in ("det", "prep")
-                                                  for c in children):
+                                                  for c in own):
             return True
         return tok.dep_ == "pobj" and tok.head.lower_ == "without"
 
@@ -68,14 +68,14 @@ class ModalityReader:
         tok = trig
         if self.negated(trig):
             return Frame(Modality.NEGATED)
-        children = kids(trig)
-        if any(c.dep == "mark" and c.lower in self.hyp_marks for c in children):
+        own = kids(trig)
+        if any(c.dep == "mark" and c.lower in self.hyp_marks for c in own):
             return Frame(Modality.HYPOTHETICAL)
-        if any(c.dep == "advmod" and c.lower in self.allege_adv for c in children):
+        if any(c.dep == "advmod" and c.lower in self.allege_adv for c in own):
             return Frame(Modality.ALLEGED)
-        may = any(c.dep == "aux" and c.lower in ("could", "might", "may") for c in children)
+        may = any(c.dep == "aux" and c.lower in ("could", "might", "may") for c in own)
         if (future or may) and etype.lower() in self.conditional_threats and any(c.dep == "advcl" and any(
-                m.dep == "mark" and m.lower in self.condition_marks for m in kids(trig.doc[c.i])) for c in children):
+                m.dep == "mark" and m.lower in self.condition_marks for m in kids(trig.doc[c.i])) for c in own):
             return Frame(Modality.THREATENED, trig, "THREATEN")  # "will withdraw its troops unless ..."
         if may:
             return Frame(Modality.HYPOTHETICAL)
@@ -112,8 +112,8 @@ class ModalityReader:
                     return Frame(Modality.CLAIMED, head, None, carrier)
                 if lemma in self.allege and dep in ("pobj", "ccomp", "xcomp", "dobj", "prep") and \
                         (lemma not in self.allege_needs or any(c.lemma_.lower() in self.allege_compl
-                                                               for c in head.subtree)):
-                    accused = next((c for c in head.children if c.dep_ in ("dobj",)), None)
+                                                               for c in subtree(head))):
+                    accused = next((c for c in children_with(head, ("dobj",))), None)
                     if head.pos_ == "NOUN" and head.dep_ in ("dobj", "pobj") and \
                             head.head.lemma_.lower() in self.deny:
                         return Frame(Modality.DENIED, head.head, None, carrier)  # "rejected accusations of X"

@@ -7,6 +7,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
+from spacy.attrs import IS_TITLE, IS_UPPER
 from spacy.matcher import PhraseMatcher
 from spacy.util import filter_spans
 from spacy.tokens import Doc, Span as SpacySpan, Token
@@ -14,7 +15,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 from ..kb.gazetteer import Gazetteer, PlaceEntry, fold, place_words
 from ..types import ActorKind, Place, Span
 from .actors import ActorIndex, _trim, name_after
-from .docfacts import facts
+from .docfacts import children, conjuncts, facts
 
 PRODUCER = "warwire.places.gazetteer.v1"
 # Nouns after a name that say what kind of place it is ("Jowzjan province", "Baghdad airport").
@@ -136,8 +137,11 @@ class PlaceFinder:
         return idx
 
     def _attributive(self, doc: Doc, idx: PlaceIndex, actors: ActorIndex, country_of) -> None:
-        for tok in doc:
-            if tok.i in idx.tok or not (tok.is_title or tok.is_upper) or tok.i in actors.place_tokens:
+        # capitalised words only, found in the Doc's arrays: no Token for every other word
+        capitalised = [i for i, (title, upper) in enumerate(doc.to_array([IS_TITLE, IS_UPPER]).tolist())
+                       if title or upper] if len(doc) else []
+        for tok in (doc[i] for i in capitalised):
+            if tok.i in idx.tok or tok.i in actors.place_tokens:
                 continue
             if tok.i + 1 < len(doc) and doc[tok.i + 1].text in ("-", "–") and not tok.whitespace_:
                 continue
@@ -179,9 +183,10 @@ class PlaceFinder:
         return keep
 
     def _extend_facility(self, doc: Doc, ent: SpacySpan) -> SpacySpan:
+        lower = facts(doc).lower
         for suffix in FACILITY_SUFFIX:
             n = len(suffix.split())
-            words = " ".join(t.lower_ for t in doc[ent.end:ent.end + n])
+            words = " ".join(lower[ent.end:ent.end + n])
             if words == suffix:
                 cand = SpacySpan(doc, ent.start, ent.end + n, label="FAC")
                 if self.gaz.lookup(cand.text):
@@ -235,10 +240,10 @@ class PlaceFinder:
         for tok in (doc[i] for i in facts(doc).where(self.object_verbs, "lemma")):
             if tok.pos_ != "VERB":
                 continue
-            for obj in tok.children:
+            for obj in children(tok):
                 if obj.dep_ != "dobj":
                     continue
-                for head in [obj, *obj.conjuncts]:
+                for head in [obj, *conjuncts(obj)]:
                     if not (head.pos_ == "PROPN" or head.lower_ in PLACE_HEADS):
                         continue
                     start = head.i

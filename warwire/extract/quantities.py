@@ -8,6 +8,7 @@ import re
 from spacy.tokens import Token
 
 from ..types import Quantity
+from .docfacts import children, children_with, conjuncts
 
 # A count has at most 9 digits: longer digit strings are ids, phone numbers or junk, not people.
 _NUM = re.compile(r"^\d{1,3}(?:,\d{3}){1,2}$|^\d{1,9}(?:\.\d{1,3})?$")
@@ -43,7 +44,7 @@ class Counter:
 
     def count(self, noun: Token) -> Quantity | None:
         """The count of a noun phrase headed by ``noun`` ("at least 12 people", "dozens of villagers")."""
-        nums = [c for c in noun.children if c.dep_ in ("nummod", "quantmod") and self._numeric(c) or
+        nums = [c for c in children(noun) if c.dep_ in ("nummod", "quantmod") and self._numeric(c) or
                 (c.dep_ in ("det", "amod") and c.lower_ in self.words and c.lower_ not in ("some",))]
         if not nums and (noun.lower_ in self.words or noun.like_num) and noun.pos_ in ("NUM", "NOUN", "PRON"):
             nums = [noun]  # "dozens were killed", "three died", "more than 20 were killed"
@@ -70,7 +71,7 @@ class Counter:
         if rng is not None:
             return rng
         # "two hundred", "1.2 million": the multiplier heads the number before it
-        parts = [c for c in tok.children if c.dep_ in ("compound", "nummod", "quantmod") and c.i < tok.i
+        parts = [c for c in children_with(tok, ("compound", "nummod", "quantmod")) if c.i < tok.i
                  and (c.like_num or c.lower_ in self.words)]
         if tok.lower_ in self.mult and parts:
             base = self._decimal(parts[0].lower_)
@@ -97,8 +98,8 @@ class Counter:
         elif tok.i >= 2 and doc[tok.i - 1].text in _DASHES:  # "1-4" read from its last number
             got = self.number(f"{doc[tok.i - 2].text}-{tok.text}")
         else:
-            conj = [c for c in tok.children if c.dep_ == "conj" and c.like_num]
-            between = any(c.lower_ == "between" for c in tok.children) or (
+            conj = [c for c in children_with(tok, ("conj",)) if c.like_num]
+            between = any(c.lower_ == "between" for c in children(tok)) or (
                 tok.i > 0 and doc[tok.i - 1].lower_ == "between")
             got = self.number(f"{tok.text}-{conj[0].text}") if conj and between else None
         return got if got is not None and got[0] is not None else None
@@ -120,11 +121,11 @@ class Counter:
         """The count of a victim phrase, adding conjuncts: "two soldiers and a civilian" is 3; named
         people ("Soleimani and al-Muhandis") count one each."""
         total_lo, total_hi, any_count = 0, 0, False
-        for n in [noun, *[c for c in noun.conjuncts if c.i > noun.i]]:
+        for n in [noun, *[c for c in conjuncts(noun) if c.i > noun.i]]:
             q = self.count(n)
             if q is None and n.pos_ == "PROPN":
                 q = Quantity(1, 1)
-            if q is None and n.tag_ in ("NN", "NNP") and any(c.lower_ in ("a", "an", "one") for c in n.children):
+            if q is None and n.tag_ in ("NN", "NNP") and any(c.lower_ in ("a", "an", "one") for c in children(n)):
                 q = Quantity(1, 1)
             if q is None:
                 continue

@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Token
 from ..kb.actors import ActorKB
 from ..types import Relation, Span, TieType
 from .actors import AMention, ActorFinder, ActorIndex
-from .docfacts import facts
+from .docfacts import children, children_with, facts, subtree
 
 PRODUCER = "warwire.relations.rules.v1"
 
@@ -61,7 +61,7 @@ class RelationFinder:
             yield tie, client, patron, [patron_tok, tok, *self._span_of(client, actors, tok)]
 
     def _backed_by(self, tok: Token, actors: ActorIndex):
-        agents = [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        agents = [g for c in children_with(tok, ("agent",)) for g in children_with(c, ("pobj",))]
         if not agents:
             return
         patron = actors.actor_in(agents[0])
@@ -78,7 +78,7 @@ class RelationFinder:
         key = actors.actor_at(head)
         if key:
             return key
-        for c in head.children:
+        for c in children(head):
             if c.dep_ in ("appos", "compound") and c.i > tok.i:
                 key = actors.actor_in(c)
                 if key:
@@ -120,13 +120,13 @@ class RelationFinder:
             m = actors.tok.get(nxt)
             if m is not None and m.kind == "person" and m.start == nxt:
                 return m.key
-        for c in tok.children:  # "Nujaba's leader, Akram al-Kaabi"
+        for c in children(tok):  # "Nujaba's leader, Akram al-Kaabi"
             if c.dep_ == "appos":
                 key = actors.actor_in(c)
                 if key and actors.keys[key].kind == "person":
                     return key
         if tok.dep_ in ("appos", "attr"):  # "Akram al-Kaabi, the leader of ..."
-            head = tok.head if tok.dep_ == "appos" else next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
+            head = tok.head if tok.dep_ == "appos" else next((c for c in children_with(tok.head, ("nsubj",))), None)
             if head is not None:
                 key = actors.actor_in(head)
                 if key and actors.keys[key].kind == "person":
@@ -146,13 +146,13 @@ class RelationFinder:
             m = actors.tok.get(t.i)
             if m is not None and m.kind != "person":
                 return m.key
-        for c in tok.children:
+        for c in children(tok):
             if c.dep_ == "poss":
                 key = actors.actor_in(c)
                 if key:
                     return key
             if c.dep_ == "prep" and c.lower_ == "of":
-                for g in c.children:
+                for g in children(c):
                     key = actors.actor_in(g) or self._next_actor(g, actors)
                     if key:
                         return key
@@ -160,7 +160,7 @@ class RelationFinder:
 
     @staticmethod
     def _next_actor(tok: Token, actors: ActorIndex) -> str | None:
-        for t in sorted(tok.subtree, key=lambda t: t.i):
+        for t in sorted(subtree(tok), key=lambda t: t.i):
             m = actors.tok.get(t.i)
             if m is not None and m.kind != "person":
                 return m.key
@@ -171,12 +171,12 @@ class RelationFinder:
     def _member(self, tok: Token, actors: ActorIndex):
         tie = self.member_nouns[tok.lower_]
         whole = None
-        preps = list(tok.children)
+        preps = list(children(tok))
         if tok.dep_ == "conj":  # "X and other factions in Y": the parser may hang "in Y" on X
-            preps += [c for c in tok.head.children if c.i > tok.i]
+            preps += [c for c in children(tok.head) if c.i > tok.i]
         for c in preps:
             if c.dep_ == "prep" and c.lower_ in ("of", "in", "within", "inside"):
-                for g in c.children:
+                for g in children(c):
                     whole = actors.actor_in(g)
         if whole is None:
             return
@@ -193,7 +193,7 @@ class RelationFinder:
                 members.append(key)
         if tok.dep_ in ("attr", "npadvmod", "advmod", "advcl", "ROOT", "dep", "nsubj", "oprd"):
             verb = tok.head if tok.dep_ != "ROOT" else tok
-            for c in verb.children:
+            for c in children(verb):
                 if c.dep_ in ("nsubj", "nsubjpass") and c.i != tok.i:
                     key = actors.actor_in(c)
                     if key:

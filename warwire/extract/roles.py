@@ -10,7 +10,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from .actors import ActorIndex
-from .docfacts import kids
+from .docfacts import children, children_with, conjuncts, facts, has_child, kids
 
 TARGET_PREPS = frozenset({"on", "against", "at", "upon", "toward", "towards"})
 CLASH_PREPS = frozenset({"with", "between"})
@@ -25,7 +25,7 @@ UP_DEPS = frozenset({"xcomp", "conj", "advcl", "ccomp", "acl", "relcl", "pcomp"}
 
 
 def _with_conjuncts(tok: Token) -> list[Token]:
-    return [tok, *[c for c in tok.conjuncts if c.i > tok.i]]
+    return [tok, *[c for c in conjuncts(tok) if c.i > tok.i]]
 
 
 def _keys(idx: ActorIndex, toks: list[Token]) -> list[str]:
@@ -33,8 +33,9 @@ def _keys(idx: ActorIndex, toks: list[Token]) -> list[str]:
     for t in toks:
         for c in _with_conjuncts(t):
             # "Ukrainian and Russian forces": each coordinated nationality names its own actor, in text order
-            shared = [idx.actor_at(g) for g in c.children if g.dep_ in ("amod", "compound", "nmod") and
-                      any(x.dep_ == "conj" for x in g.children)]
+            f = facts(c.doc)
+            shared = [idx.actor_at(c.doc[g]) for g in f.child_ix[c.i] if f.dep[g] in ("amod", "compound", "nmod") and
+                      any(f.dep[x] == "conj" for x in f.child_ix[g])]
             for k in [*shared, idx.actor_in(c)]:
                 if k and k not in out:
                     out.append(k)
@@ -55,7 +56,7 @@ def subject_of(verb: Token) -> list[Token]:
     """The subject of a verb, inherited through xcomp/conj/advcl chains when it has none of its own."""
     tok = verb
     for _ in range(5):
-        subj = [c for c in tok.children if c.dep_ in SUBJECT_DEPS]
+        subj = [c for c in children_with(tok, SUBJECT_DEPS)]
         if subj and tok.dep_ == "relcl" and subj[0].lower_ in ("that", "which", "who", "whom"):
             return [tok.head]  # "the militia that attacked the base": the relative pronoun stands for it
         if subj:
@@ -70,36 +71,36 @@ def subject_of(verb: Token) -> list[Token]:
 
 def _agents(verb: Token) -> list[Token]:
     """The "by X" of a passive verb."""
-    return [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    return [g for c in children_with(verb, ("agent",)) for g in children_with(c, ("pobj",))]
 
 
 def verb_roles(idx: ActorIndex, verb: Token, clash: bool = False) -> tuple[list[str], list[str]]:
     if passive(verb):
         agents = _agents(verb)
         if not agents:  # "was beaten and tied up by a group of people": the agent hangs on the last verb
-            agents = [g for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB" and
-                      not any(x.dep_ in ("nsubj", "nsubjpass") for x in c.children) for g in _agents(c)]
+            agents = [g for c in children_with(verb, ("conj",)) if c.pos_ == "VERB" and
+                      not has_child(c, ("nsubj", "nsubjpass")) for g in _agents(c)]
         sources = _keys(idx, agents)
-        subj = [c for c in verb.children if c.dep_ == "nsubjpass"]
+        subj = children_with(verb, ("nsubjpass",))
         if not subj and verb.dep_ in ("acl", "amod"):
             subj = [verb.head]
         targets = _keys(idx, subj)
     else:
         subj = subject_of(verb)
         sources = _keys(idx, subj) or [k for t in subj for k in device_agents(idx, t)]
-        targets = _keys(idx, [c for c in verb.children if c.dep_ in ("dobj", "dative", "obj")])
+        targets = _keys(idx, children_with(verb, ("dobj", "dative", "obj")))
         if not targets:  # "shot and killed three members of X": the object the verbs share hangs on the last
-            targets = _keys(idx, [o for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB" and
-                                  not any(x.dep_ in ("nsubj", "nsubjpass") for x in c.children)
-                                  for o in c.children if o.dep_ in ("dobj", "obj")])
+            targets = _keys(idx, [o for c in children_with(verb, ("conj",)) if c.pos_ == "VERB" and
+                                  not has_child(c, ("nsubj", "nsubjpass"))
+                                  for o in children_with(c, ("dobj", "obj"))])
     # "exchanged fire with X", "opened fire on X": the prepositions hang on the object that is no actor
     # "fired mortars and grenade launchers at X": the phrase hangs on the last weapon of a list
-    held = [g for c in verb.children if c.dep_ == "dobj" and idx.actor_in(c) is None
-            for w in _with_conjuncts(c) if w is c or idx.actor_in(w) is None for g in w.children]
-    for prep in [*verb.children, *held]:
+    held = [g for c in children_with(verb, ("dobj",)) if idx.actor_in(c) is None
+            for w in _with_conjuncts(c) if w is c or idx.actor_in(w) is None for g in children(w)]
+    for prep in [*children(verb), *held]:
         if prep.dep_ != "prep":
             continue
-        objs = [c for c in prep.children if c.dep_ == "pobj"]
+        objs = children_with(prep, ("pobj",))
         if prep.lower_ in TARGET_PREPS or (clash and prep.lower_ in CLASH_PREPS):
             targets += [k for k in _keys(idx, objs) if k not in targets]
         elif prep.lower_ == "by" and not sources:
@@ -107,16 +108,16 @@ def verb_roles(idx: ActorIndex, verb: Token, clash: bool = False) -> tuple[list[
     if not targets and not passive(verb):
         # "fired mortars and grenade launchers at X", which the small parser reads as a second verb "grenade"
         # sharing the subject: the "at X" hangs on that verb
-        targets = _keys(idx, [g for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB" and
-                              not any(x.dep_ in ("nsubj", "nsubjpass") for x in c.children)
-                              for p in c.children if p.dep_ == "prep" and p.lower_ in AIMED_PREPS
-                              for g in p.children if g.dep_ == "pobj"])
+        targets = _keys(idx, [g for c in children_with(verb, ("conj",)) if c.pos_ == "VERB" and
+                              not has_child(c, ("nsubj", "nsubjpass"))
+                              for p in children_with(c, ("prep",)) if p.lower_ in AIMED_PREPS
+                              for g in children_with(p, ("pobj",))])
     if clash and len(sources) > 1 and not targets:  # "X and Y clashed"
         sources, targets = sources[:1], sources[1:]
     if clash and not sources and not targets and verb.dep_ in ("nsubj", "nsubjpass"):
-        for c in verb.head.children:  # "fighting broke out between X and Y"
+        for c in children(verb.head):  # "fighting broke out between X and Y"
             if c.dep_ == "prep" and c.lower_ == "between":
-                targets = _keys(idx, [g for g in c.children if g.dep_ == "pobj"])
+                targets = _keys(idx, children_with(c, ("pobj",)))
     if clash and not sources and targets and (len(targets) > 1 or _between(verb)):
         sources, targets = targets[:1], targets[1:]  # "fighting broke out between X and Y"
     return sources, [t for t in targets if t not in sources]
@@ -131,24 +132,24 @@ def device_agents(idx: ActorIndex, thing: Token) -> list[str]:
     """Who is behind a device or weapon named as the subject: "a bomb planted by militants exploded",
     "an IED by Al Shabaab detonated"."""
     out: list[str] = []
-    for c in thing.children:
+    for c in children(thing):
         if c.dep_ == "acl" and c.tag_ == "VBN":
-            agents = [g for a in c.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"]
+            agents = [g for a in children_with(c, ("agent",)) for g in children_with(a, ("pobj",))]
             out += [k for k in _keys(idx, agents) if k not in out]
         elif c.dep_ == "prep" and c.lower_ == "by":
-            out += [k for k in _keys(idx, [g for g in c.children if g.dep_ == "pobj"]) if k not in out]
+            out += [k for k in _keys(idx, children_with(c, ("pobj",))) if k not in out]
     return out
 
 
 def noun_roles(idx: ActorIndex, noun: Token, clash: bool = False) -> tuple[list[str], list[str]]:
     sources, targets = [], []
-    for c in noun.children:
+    for c in children(noun):
         if c.dep_ in ("poss", "compound", "amod", "nmod"):
             k = idx.actor_in(c, max_depth=1) if c.dep_ != "poss" else idx.actor_at(c) or idx.actor_in(c)
             if k and k not in sources:
                 sources.append(k)
         elif c.dep_ == "prep":
-            objs = [g for g in c.children if g.dep_ == "pobj"]
+            objs = children_with(c, ("pobj",))
             if c.lower_ == "by":
                 sources += [k for k in _keys(idx, objs) if k not in sources]
             elif c.lower_ in TARGET_PREPS or (clash and c.lower_ in CLASH_PREPS):
@@ -160,13 +161,13 @@ def noun_roles(idx: ActorIndex, noun: Token, clash: bool = False) -> tuple[list[
                 else:
                     sources += [k for k in keys if k not in sources]
     if not sources:  # "a bomb planted by X exploded", "the explosion of a mine planted by X"
-        devices = [noun, *(g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"
-                           for g in c.children if g.dep_ == "pobj")]
+        devices = [noun, *(g for c in children_with(noun, ("prep",)) if c.lower_ == "of"
+                           for g in children_with(c, ("pobj",)))]
         sources = list(dict.fromkeys(k for t in devices for k in device_agents(idx, t) if k not in targets))
     if clash and not sources and not targets and noun.head.pos_ == "VERB":
-        for c in noun.head.children:  # "fighting broke out between X and Y"
+        for c in children(noun.head):  # "fighting broke out between X and Y"
             if c.dep_ == "prep" and c.lower_ == "between":
-                targets = _keys(idx, [g for g in c.children if g.dep_ == "pobj"])
+                targets = _keys(idx, children_with(c, ("pobj",)))
     if clash and not sources and targets and (len(targets) > 1 or _between(noun)):
         sources, targets = targets[:1], targets[1:]  # "clashes between rival militias": both sides
     return sources, [t for t in targets if t not in sources]
@@ -178,14 +179,14 @@ def thrown_at(idx: ActorIndex, noun: Token) -> list[str]:
     phrase on the verb that throws the weapon, not on the weapon)."""
     if noun.dep_ not in ("dobj", "obj") or noun.head.pos_ != "VERB":
         return []
-    objs = [g for c in noun.head.children if c.dep_ == "prep" and c.lower_ in TARGET_PREPS
-            for g in c.children if g.dep_ == "pobj"]
+    objs = [g for c in children_with(noun.head, ("prep",)) if c.lower_ in TARGET_PREPS
+            for g in children_with(c, ("pobj",))]
     return _keys(idx, objs)
 
 
 def two_sides_between(idx: ActorIndex, tok: Token) -> bool:
     """"between X and Y" on the trigger or its verb names two actors: both sides of a fight."""
-    return any(len(_keys(idx, [g for g in tok.doc[c.i].children if g.dep_ == "pobj"])) >= 2
+    return any(len(_keys(idx, [g for g in children_with(tok.doc[c.i], ("pobj",))])) >= 2
                for c in _between_preps(tok))
 
 
@@ -201,6 +202,6 @@ def _between_preps(tok: Token) -> list:
 def carrier_roles(idx: ActorIndex, carrier: Token) -> list[str]:
     """The subject of a light or claiming verb is the source of the noun it carries."""
     if passive(carrier):
-        agents = [g for c in carrier.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        agents = [g for c in children_with(carrier, ("agent",)) for g in children_with(c, ("pobj",))]
         return _keys(idx, agents)
     return _keys(idx, subject_of(carrier))

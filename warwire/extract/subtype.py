@@ -13,7 +13,8 @@ a drug seizure).
 """
 from __future__ import annotations
 
-from spacy.tokens import Doc, Span as SpacySpan, Token
+from spacy.attrs import ENT_IOB, ENT_TYPE, IS_PUNCT, IS_SPACE, IS_STOP, LIKE_NUM
+from spacy.tokens import Doc, Span as SpacySpan
 
 from ..kb.models import label_of
 from ..types import AcledCode
@@ -23,6 +24,7 @@ from .docfacts import facts
 MASKED_ENTS = frozenset({"GPE", "LOC", "FAC", "PERSON", "ORG", "NORP", "DATE", "TIME", "CARDINAL",
                          "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "EVENT", "PRODUCT", "WORK_OF_ART",
                          "LAW", "LANGUAGE"})
+B = 3  # ENT_IOB of an entity's first token ("B")
 KEEP_STOP = frozenset({"no", "not", "without", "after", "during", "between", "against", "by", "with"})
 
 
@@ -45,23 +47,27 @@ def features(doc: Doc, sent: SpacySpan, trigger_lemma: str, etype: str, rule: Ac
 def _token_words(doc: Doc) -> list[str | None]:
     """The word each token gives the bag (None: nothing), read once per Doc: windows overlap, and a
     document has a dozen events or more."""
-    memo = facts(doc).memo
-    found = memo.get("subtype_words")
+    f = facts(doc)
+    found = f.memo.get("subtype_words")
     if found is None:
-        lemmas = facts(doc).lemma
-        found = memo["subtype_words"] = [_word(tok, lemmas[tok.i]) for tok in doc]
+        # the token attributes _word reads, from the Doc's arrays: no Token per word
+        strings = doc.vocab.strings
+        rows = doc.to_array([IS_PUNCT, IS_SPACE, ENT_TYPE, ENT_IOB, LIKE_NUM, IS_STOP]).tolist() if len(doc) else []
+        labels = {h: strings[h] for h in {row[2] for row in rows}}
+        found = f.memo["subtype_words"] = [_word(punct or space, labels[ent], iob == B, num, stop, lemma)
+                                           for (punct, space, ent, iob, num, stop), lemma in zip(rows, f.lemma)]
     return found
 
 
-def _word(tok: Token, lemma: str) -> str | None:
+def _word(punct: bool, ent_type: str, ent_begins: bool, like_num: bool, is_stop: bool, lemma: str) -> str | None:
     """A token as the model reads it: an entity's label on its first token, NUM, or its lower-cased
-    lemma; nothing for punctuation, the rest of an entity and stop words."""
-    if tok.is_punct or tok.is_space:
+    lemma; nothing for punctuation (or space), the rest of an entity and stop words."""
+    if punct:
         return None
-    if tok.ent_type_ in MASKED_ENTS:
-        return "E:" + tok.ent_type_ if tok.ent_iob_ == "B" else None
-    if tok.like_num:
+    if ent_type in MASKED_ENTS:
+        return "E:" + ent_type if ent_begins else None
+    if like_num:
         return "NUM"
-    if tok.is_stop and lemma not in KEEP_STOP or not lemma.isalpha():
+    if is_stop and lemma not in KEEP_STOP or not lemma.isalpha():
         return None
     return lemma

@@ -9,11 +9,16 @@ How exactly-once holds: only this (parent) process writes, one transaction per f
 hash. Before extracting, the
 parent skips articles the store already holds, so a restarted run goes straight to what is missing; an
 article extracted but not yet written when the run died is simply extracted again.
+
+The batches are written by a thread of the parent (``_Writer``) while the next one is parsed: DuckDB works
+without holding the GIL, so with one worker the parse does not wait for the store.
 """
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import queue
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,7 +27,7 @@ from itertools import count
 
 from ..config import Settings
 from ..types import ErrorInfo, Result
-from .engines import Batch, default_workers, make_engine
+from .engines import Batch, Done, default_workers, make_engine
 from .fetch import Fetcher
 from .sources import Located, discover
 
@@ -112,7 +117,8 @@ def ingest_located(found: Iterable[Located], store, engine, on_progress: Progres
     ``run`` is the store's record of the run (``Store.run``), tallied by ``add_result``.
     """
     counts = IngestCounts()
-    write = partial(_store, store, counts=counts, run=run)
+    writer = _Writer(store, run)
+    write = partial(_store, store, counts=counts, run=run, writer=writer)
     waiting: dict[int, Located] = {}
 
     def done(loc: Located, outcome: str) -> None:
@@ -126,11 +132,12 @@ def ingest_located(found: Iterable[Located], store, engine, on_progress: Progres
         batch: Batch = []
         keys = count()
         for group in _groups(found, TASK_SIZE):
-            # no yield between the lookup and the last article of its group: nothing is stored meanwhile
+            # no yield between the lookup and the last article of its group: what the writer stores meanwhile
+            # is still in ``waiting``, so a copy of it is caught as in flight
             known = _stored(store, group)
             for loc in group:
                 key = next(keys)
-                outcome = _before_extraction(loc, known, waiting, counts, write, run)
+                outcome = _before_extraction(loc, known, waiting, counts, write, run, writer.tally)
                 if outcome is not None:
                     done(loc, outcome)
                     continue
@@ -142,17 +149,107 @@ def ingest_located(found: Iterable[Located], store, engine, on_progress: Progres
         if batch:
             yield batch
 
-    for finished in engine.run(batches()):
-        # one transaction per finished batch: a killed run loses the whole batch or none of it, and a
-        # restart extracts it again, so every article is still stored exactly once
+    def stored(finished: Done, statuses: list) -> None:
+        # the articles of a batch leave ``waiting`` only once written: until then a copy of one is in flight
         located = [waiting.pop(key) for key, _ in finished]
-        outcomes = _store_many(store, [(result, loc.url) for (_, result), loc in zip(finished, located)],
-                               counts=counts, run=run)
+        outcomes = _counted([result for _, result in finished], statuses, counts)
         for (_, result), loc, outcome in zip(finished, located, outcomes):
             if result.error is None:
                 counts.words += len(loc.article.text.split())
             done(loc, outcome)
+
+    with writer:
+        for finished in engine.run(batches()):
+            # one transaction per finished batch: a killed run loses the whole batch or none of it, and a
+            # restart extracts it again, so every article is still stored exactly once
+            writer.put(finished, [(result, waiting[key].url) for key, result in finished])
+            for item in writer.written():
+                stored(*item)
+        for item in writer.finish():
+            stored(*item)
     return counts
+
+
+class _Writer:
+    """Writes finished batches, in order, one transaction each, on a thread of its own with its own
+    connection to the store (``Store.for_thread``), while the caller goes on to the next batch; at most one
+    batch waits for it. The caller learns the statuses from ``written()`` and ``finish()`` and counts them
+    itself. A store that cannot give a second connection (a test double) is written in the caller's thread.
+
+    The caller's own writes (rejected inputs) first wait until the writer is idle (``idle``); its tally of
+    duplicates on the run's record takes ``tally``, the lock the writer holds while it writes."""
+
+    def __init__(self, store, run):
+        self.store, self.run = store, run
+        self.tally = threading.Lock()
+        self._todo: queue.Queue = queue.Queue(maxsize=1)
+        self._done: queue.Queue = queue.Queue()
+        self._handed = self._taken = self._written = 0
+        self._cond = threading.Condition()
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        self._own = None
+
+    def __enter__(self) -> "_Writer":
+        if hasattr(self.store, "for_thread"):
+            self._own = self.store.for_thread()
+            self._thread = threading.Thread(target=self._work, name="warwire-store-writer", daemon=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._thread is not None:
+            self._todo.put(None)   # after the batch being written, if any: a transaction is never cut short
+            self._thread.join()
+            self._own.close()
+
+    def _work(self) -> None:
+        while (item := self._todo.get()) is not None:
+            finished, items = item
+            try:
+                with self.tally:
+                    statuses = self._own.add_results(items, run=self.run)
+            except BaseException as exc:  # noqa: BLE001 - handed over to the caller's thread, which raises it
+                self._error, statuses = exc, None
+            self._done.put((finished, statuses))
+            with self._cond:
+                self._written += 1
+                self._cond.notify_all()
+
+    def put(self, finished: Done, items: list) -> None:
+        if self._error is not None:
+            raise self._error
+        self._handed += 1
+        if self._thread is None:
+            self._done.put((finished, self.store.add_results(items, run=self.run)))
+            self._written += 1
+        else:
+            self._todo.put((finished, items))
+
+    def _take(self, block: bool) -> tuple[Done, list]:
+        finished, statuses = self._done.get(block=block)
+        self._taken += 1
+        if statuses is None:
+            raise self._error
+        return finished, statuses
+
+    def written(self) -> Iterator[tuple[Done, list]]:
+        """The batches written since the last call."""
+        while self._taken < self._handed:
+            try:
+                yield self._take(block=False)
+            except queue.Empty:
+                return
+
+    def finish(self) -> Iterator[tuple[Done, list]]:
+        """Every batch not yet reported, once written."""
+        while self._taken < self._handed:
+            yield self._take(block=True)
+
+    def idle(self) -> None:
+        """Wait until every batch handed over is written."""
+        with self._cond:
+            self._cond.wait_for(lambda: self._written >= self._handed)
 
 
 def _groups(found: Iterable[Located], size: int) -> Iterator[list[Located]]:
@@ -175,7 +272,7 @@ def _stored(store, group: list[Located]) -> set[int]:
 
 
 def _before_extraction(loc: Located, known: set[int], waiting: dict[int, Located], counts: IngestCounts,
-                       write, run) -> str | None:
+                       write, run, tally: threading.Lock) -> str | None:
     """Store a rejected input at once, skip a known article; None when the article needs extracting.
     ``known`` holds the ids of the located articles the store held before their group was read."""
     if loc.error is not None:
@@ -183,7 +280,8 @@ def _before_extraction(loc: Located, known: set[int], waiting: dict[int, Located
     if id(loc) in known or _in_flight(loc, waiting):
         counts.duplicate += 1
         if run is not None:   # the run's record tallies what was skipped as well as what was written
-            run.counts["duplicate"] += 1
+            with tally:   # the writer's thread adds to the same record
+                run.counts["duplicate"] += 1
         return "duplicate"
     return None
 
@@ -194,10 +292,10 @@ def _in_flight(loc: Located, waiting: dict[int, Located]) -> bool:
     return any(w.url == loc.url and w.article.text == loc.article.text for w in waiting.values())
 
 
-def _store_many(store, items: list[tuple[Result, str | None]], *, counts: IngestCounts, run) -> list[str]:
-    outcomes = store.add_results(items, run=run)
+def _counted(results: list[Result], outcomes: list, counts: IngestCounts) -> list[str]:
+    """Count what ``Store.add_results`` did with each result; the outcomes as ``done`` reports them."""
     out = []
-    for (result, _), outcome in zip(items, outcomes):
+    for result, outcome in zip(results, outcomes):
         if result.error is not None:
             counts.rejected[result.error.code] += 1
             out.append("rejected")
@@ -207,7 +305,8 @@ def _store_many(store, items: list[tuple[Result, str | None]], *, counts: Ingest
     return out
 
 
-def _store(store, result: Result, url: str | None, *, counts: IngestCounts, run) -> str:
+def _store(store, result: Result, url: str | None, *, counts: IngestCounts, run, writer: _Writer) -> str:
+    writer.idle()   # the writer's batches first, and never two writers at once
     outcome = store.add_result(result, url=url, run=run)
     if result.error is not None:
         counts.rejected[result.error.code] += 1

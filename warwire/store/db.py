@@ -97,6 +97,11 @@ class Store:
     def close(self) -> None:
         self._con.close()
 
+    def for_thread(self) -> "Store":
+        """This store on a connection of its own to the same database (a DuckDB cursor), for use by another
+        thread: one DuckDB connection must not be used by two threads at once. Close it when done."""
+        return Store(self._con.cursor(), self.path, self.read_only)
+
     def __enter__(self) -> "Store":
         return self
 

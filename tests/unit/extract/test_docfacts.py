@@ -43,3 +43,31 @@ def test_facts_do_not_keep_the_doc_alive():
     del doc
     gc.collect()
     assert len(docfacts._FACTS) == before - 1
+
+
+@st.composite
+def _trees(draw):
+    """Words with a random dependency tree (any shape, non-projective too) and random labels."""
+    n = draw(st.integers(1, 14))
+    order = draw(st.permutations(range(n)))
+    heads = [0] * n
+    heads[order[0]] = order[0]   # the root
+    for k, i in enumerate(order[1:], 1):
+        heads[i] = order[draw(st.integers(0, k - 1))]   # hang on a token already in the tree: no cycle
+    deps = [draw(st.sampled_from(["conj", "nsubj", "dobj", "prep", "pobj", "amod"])) for _ in range(n)]
+    deps = ["ROOT" if heads[i] == i else d for i, d in enumerate(deps)]
+    return Doc(VOCAB, words=[f"w{i}" for i in range(n)], heads=heads, deps=deps)
+
+
+@given(_trees())
+def test_tree_helpers_give_what_spacy_gives(doc):
+    for tok in doc:
+        assert [t.i for t in docfacts.children(tok)] == [t.i for t in tok.children]
+        assert [t.i for t in docfacts.subtree(tok)] == [t.i for t in tok.subtree]
+        assert [t.i for t in docfacts.conjuncts(tok)] == [t.i for t in tok.conjuncts]
+        assert (docfacts.sentence(tok).start, docfacts.sentence(tok).end) == (tok.sent.start, tok.sent.end)
+        assert [(k.i, k.dep, k.lower) for k in docfacts.kids(tok)] == [(c.i, c.dep_, c.lower_) for c in tok.children]
+        assert [t.i for t in docfacts.children_with(tok, ("conj", "prep"))] == \
+            [c.i for c in tok.children if c.dep_ in ("conj", "prep")]
+        assert docfacts.has_child(tok, ("nsubj",)) == any(c.dep_ == "nsubj" for c in tok.children)
+        assert facts(doc).head[tok.i] == tok.head.i

@@ -43,6 +43,37 @@ def test_reingest_changes_nothing_and_extracts_nothing(corpus, memory_store, eng
 
 
 @pytest.mark.slow
+def test_a_store_written_by_the_writer_thread_holds_what_one_written_in_line_holds(corpus, tmp_path, engine,
+                                                                                   monkeypatch):
+    """Batches go to DuckDB on the writer's thread (its own connection) while the next one is parsed, and
+    rejected inputs are written by the caller once the writer is idle: the store, the counts and the run's
+    record are those of the same run written all in the caller's thread."""
+    import threading
+
+    from warwire.store import Store
+
+    def ingest_into(path):
+        with Store.open(path) as store:
+            with store.run() as record:
+                counts = ingest_located(discover([str(corpus.root)], None, None), store, engine, run=record)
+            again = run([corpus.root], store, engine)
+            return counts, record.counts, {r.article.id: r.to_dict() for r in store.results()}, again
+
+    threads = []
+    add_results = Store.add_results
+    monkeypatch.setattr(Store, "add_results", lambda self, items, run=None: threads.append(
+        threading.current_thread().name) or add_results(self, items, run=run))
+    counts, tally, stored, again = ingest_into(tmp_path / "threaded.duckdb")
+    assert "warwire-store-writer" in threads and "MainThread" in threads   # batches there, rejections here
+    monkeypatch.delattr(Store, "for_thread")   # no second connection: everything in the caller's thread
+    threads.clear()
+    assert ingest_into(tmp_path / "in_line.duckdb") == (counts, tally, stored, again)
+    assert set(threads) == {"MainThread"}
+    assert (counts.added, counts.version, tally["added"]) == (corpus.good, 0, corpus.good)
+    assert (again.added, again.duplicate) == (0, corpus.good)
+
+
+@pytest.mark.slow
 def test_changed_file_is_a_new_version_and_copies_are_duplicates(tmp_path, corpus, memory_store, engine):
     (tmp_path / "one").mkdir()
     story = tmp_path / "one" / "ambush.txt"
