@@ -13,6 +13,8 @@ STATE_KINDS = frozenset({ActorKind.STATE, ActorKind.GOVERNMENT, ActorKind.MILITA
 DEMONSTRATION_TYPES = frozenset({"Protests", "Riots"})
 VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
 FORCE_HINTS = ("protest_intervention", "excessive_force")  # the authorities' force against a demonstration
+# Hints of attacks whose means a chemical agent named near them overrides (the shells or bombs only carried it).
+CHEMICAL_CARRIERS = frozenset({"shelling", "airstrike", "explosive", "attack", "clash"})
 
 
 class AcledCoder:
@@ -39,6 +41,10 @@ class AcledCoder:
         self.armed_victim_words = frozenset(table.get("armed_victim_words") or ())
         self.unarmed_marks = tuple(table.get("unarmed_victim_marks") or ())
         self.demo_words = frozenset(table.get("demonstration_words") or ())
+        self.peaceful_takeover = frozenset(table.get("peaceful_takeover") or ())
+        self.contested_takeover = frozenset(table.get("contested_takeover") or ())
+        self.chemical_words = frozenset(table.get("chemical_words") or ())
+        self.chemical_exceptions = frozenset(table.get("chemical_exceptions") or ())
 
     def code(self, etype: EventType, hints: list[str], mode_hint: str | None, modality: Modality,
              source_kinds: list[ActorKind], target_kinds: list[ActorKind], lemmas: set[str],
@@ -46,6 +52,9 @@ class AcledCoder:
         if modality not in CODED_MODALITIES:
             return AcledCode()
         hint = self._pick(etype, hints, mode_hint, source_kinds, target_kinds, lemmas, mode_name)
+        if hint in CHEMICAL_CARRIERS and etype != EventType.PROTEST and lemmas & self.chemical_words and \
+                not lemmas & self.chemical_exceptions:
+            hint = "chemical"  # "shells that left dozens suffocating", "barrel bombs loaded with chlorine"
         if hint is None or hint == "none" or hint not in self.hints:
             return AcledCode()
         et, sub = self.hints[hint]
@@ -72,7 +81,7 @@ class AcledCoder:
         for special in ("abduct", "sexual", "overtake", "regain", "transfer", "looting", "mob", "violent_demo",
                         "excessive_force", "arrest", "disrupted", "hq", "agreement", "change"):
             if special in hints:
-                return self._territory(special, src) if special in ("overtake", "regain") else special
+                return self._territory(special, src, lemmas) if special in ("overtake", "regain") else special
         if "clash" in hints or "attack" in hints or (etype == EventType.ASSAULT and not hints):
             return self._violence(hints, src, tgt, lemmas, mode_name)
         return hints[0] if hints else None
@@ -131,7 +140,9 @@ class AcledCoder:
             return "clash"
         return "attack"  # one armed side and a victim who is not: violence against civilians
 
-    def _territory(self, hint, src) -> str:
+    def _territory(self, hint, src, lemmas=frozenset()) -> str:
+        if lemmas & self.peaceful_takeover and not lemmas & self.contested_takeover:
+            return "transfer"  # the other side left without a fight: the codebook's non-violent transfer
         if any(k in STATE_KINDS for k in src):
             return "regain"
         return "overtake" if src else hint
