@@ -189,9 +189,17 @@ class EventExtractor:
                                                   self._compounds(tok.doc[c.i]) & cue.requires)
                    for c in kids(tok)):
                 return cue
+            if cue.requires_dep == "nsubjpass" and tok.dep_ == "acl" and tok.tag_ == "VBN" and \
+                    self._names(tok.head, cue.requires):
+                return cue  # "a stash of rifles found near the border": the participle's noun is its passive subject
         if lemma in self.demand_speech and self._demanded(tok) is not None:
             return self.demand_cue  # "Russia said Sudan must return the helicopter": a demand
         return None
+
+    def _names(self, tok: Token, wanted) -> bool:
+        """Whether ``tok`` is one of the ``wanted`` lemmas, measures or holds one, or is compounded with one."""
+        lemma = facts(tok.doc).lemma[tok.i]
+        return not wanted or lemma in wanted or bool(self._measured(tok) & wanted) or bool(self._compounds(tok) & wanted)
 
     @staticmethod
     def _compounds(tok: Token) -> set[str]:
@@ -209,7 +217,8 @@ class EventExtractor:
             if verb.dep_ == "acl" and verb.lemma_.lower() in self.container_verbs:
                 held += [g for c in verb.children if c.dep_ == "dobj" or c.dep_ == "prep" and c.lower_ == "with"
                          for g in ([c] if c.dep_ == "dobj" else [x for x in c.children if x.dep_ == "pobj"])]
-        return {t.lemma_.lower() for g in held for t in (g, *g.conjuncts)}
+        held = [t for g in held for t in (g, *g.conjuncts)]
+        return {t.lemma_.lower() for t in held} | {c for t in held for c in self._compounds(t)}  # "of mortar shells"
 
     def _demanded(self, tok: Token) -> Token | None:
         """The clause a reporting verb presents as an obligation of someone else ("Y must do Z")."""
@@ -710,8 +719,8 @@ class EventExtractor:
             if d.type == EventType.COERCE and d.cue.mode == "restrict" and d.sources and \
                     actors.keys.get(d.sources[0]) is not None and actors.keys[d.sources[0]].kind == ActorKind.PROTESTERS:
                 d.type, d.hints = EventType.PROTEST, ["peaceful_protest"]  # demonstrators "blocked the access"
-            if d.type == EventType.MOBILIZE and d.cue.mode == "troops" and not self._armed(d.sources, actors) and \
-                    d.trig.dep_ not in ("acl", "amod", "relcl") and \
+            if d.type == EventType.MOBILIZE and d.cue.mode == "troops" and d.cue.acled != "hq" and \
+                    not self._armed(d.sources, actors) and d.trig.dep_ not in ("acl", "amod", "relcl") and \
                     any(c.dep_ == "nsubj" for c in d.trig.children):
                 d.type = EventType.PROTEST  # workers "marched towards" a ministry: a demonstration
                 d.hints = ["peaceful_protest"]
