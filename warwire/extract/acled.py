@@ -43,6 +43,7 @@ class AcledCoder:
         self.demo_words = frozenset(table.get("demonstration_words") or ())
         self.demo_crowd = frozenset(table.get("demonstration_crowd") or ())
         self.riot_crowd = frozenset(table.get("riot_crowd") or ())
+        self.takeover_words = frozenset(table.get("takeover_words") or ())
         self.peaceful_takeover = frozenset(table.get("peaceful_takeover") or ())
         self.contested_takeover = frozenset(table.get("contested_takeover") or ())
         self.chemical_words = frozenset(table.get("chemical_words") or ())
@@ -87,6 +88,8 @@ class AcledCoder:
         for special in ("abduct", "sexual", "overtake", "regain", "transfer", "looting", "mob", "violent_demo",
                         "excessive_force", "arrest", "disrupted", "hq", "agreement", "change"):
             if special in hints:
+                if special == "transfer" and etype == EventType.RETREAT and not lemmas & self.takeover_words:
+                    return "change"  # forces pulled out and nobody is told taking over: a movement of forces
                 if special == "looting" and lemmas & self.riot_crowd and not any(k in self.armed for k in src):
                     # a mob or demonstrators burning and looting: ACLED's codebook codes it as the riot it is
                     return "violent_demo" if lemmas & self.demo_crowd else "mob"

@@ -77,6 +77,7 @@ class EventExtractor:
         self.harm_verbs = lex.frame("harm_verbs")
         self.repel = lex.frame("repel_verbs")
         self.one_sided = frozenset(lex.acled.get("one_sided_clash") or ())
+        self.repelling = frozenset(lex.acled.get("repelling_verbs") or ())
         self.civilian_victims = frozenset(lex.acled.get("civilian_victims") or ())
         self.unknown_perpetrator = frozenset(lex.acled.get("unidentified_perpetrator") or ())
         self.evidenced = frozenset(lex.acled.get("rules_over_model") or ())
@@ -991,6 +992,10 @@ class EventExtractor:
         if "clash" in hints and d.trig.lemma_.lower() in self.one_sided and \
                 any(kinds.get(t) == ActorKind.CIVILIANS for t in d.targets) and not self._armed(d.targets, actors):
             hints = ["attack" if h == "clash" else h for h in hints]  # an ambush on buses is no battle
+        if d.type == EventType.ASSAULT and ("attack" in hints or not hints) and d.trig.pos_ == "NOUN" and \
+                d.trig.dep_ in ("nsubjpass", "dobj") and d.trig.head.lemma_.lower() in self.repelling:
+            # "the attack was repelled": both sides fought
+            hints = ["clash" if h == "attack" else h for h in hints] if hints else ["clash"]
         acled = self.coder.code(d.type, hints, d.mode.acled if d.mode else None, d.frame.modality,
                                 [kinds.get(s, ActorKind.UNKNOWN) for s in d.sources],
                                 self.coder.victim_kinds([kinds.get(t, ActorKind.UNKNOWN) for t in d.targets],
