@@ -132,6 +132,8 @@ def main(argv=None) -> int:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--min-confidence", type=float, default=0.6,
                     help="below this probability the model keeps the rules' answer")
+    ap.add_argument("--none-confidence", type=float, default=None,
+                    help="below this probability a 'no ACLED event' answer keeps the rules' code (default: --min-confidence)")
     ap.add_argument("--min-count", type=int, default=2, help="drop features seen in fewer rows")
     ap.add_argument("--features", type=Path, default=None,
                     help="cache of the extracted features (reused when it exists: delete it after changing rules)")
@@ -174,7 +176,7 @@ def main(argv=None) -> int:
     a.out.parent.mkdir(parents=True, exist_ok=True)
     model = {"about": "ACLED sub-type model trained by tools/train_subtype.py on train/subtype/*.jsonl "
                       f"({len(y)} rows, C={best_c}, cross-validated accuracy {best_acc:.3f}).",
-             "min_confidence": a.min_confidence, "classes": classes, "bias": [round(float(x), 4) for x in b], "weights": weights}
+             "min_confidence": a.min_confidence, "none_confidence": a.none_confidence, "classes": classes, "bias": [round(float(x), 4) for x in b], "weights": weights}
     a.out.write_text(json.dumps(model, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote {a.out}: {len(classes)} classes, {len(weights)} features, C={best_c}")
     return 0

@@ -13,6 +13,8 @@ STATE_KINDS = frozenset({ActorKind.STATE, ActorKind.GOVERNMENT, ActorKind.MILITA
 DEMONSTRATION_TYPES = frozenset({"Protests", "Riots"})
 VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
 FORCE_HINTS = ("protest_intervention", "excessive_force")  # the authorities' force against a demonstration
+# Hints of attacks whose means a chemical agent named near them overrides (the shells or bombs only carried it).
+CHEMICAL_CARRIERS = frozenset({"shelling", "airstrike", "explosive", "attack", "clash"})
 
 
 class AcledCoder:
@@ -39,6 +41,15 @@ class AcledCoder:
         self.armed_victim_words = frozenset(table.get("armed_victim_words") or ())
         self.unarmed_marks = tuple(table.get("unarmed_victim_marks") or ())
         self.demo_words = frozenset(table.get("demonstration_words") or ())
+        self.demo_crowd = frozenset(table.get("demonstration_crowd") or ())
+        self.riot_crowd = frozenset(table.get("riot_crowd") or ())
+        self.takeover_words = frozenset(table.get("takeover_words") or ())
+        self.peaceful_takeover = frozenset(table.get("peaceful_takeover") or ())
+        self.contested_takeover = frozenset(table.get("contested_takeover") or ())
+        self.chemical_words = frozenset(table.get("chemical_words") or ())
+        self.chemical_exceptions = frozenset(table.get("chemical_exceptions") or ())
+        self.grenade_words = frozenset(table.get("grenade_words") or ())
+        self.grenade_exceptions = frozenset(table.get("grenade_exceptions") or ())
 
     def code(self, etype: EventType, hints: list[str], mode_hint: str | None, modality: Modality,
              source_kinds: list[ActorKind], target_kinds: list[ActorKind], lemmas: set[str],
@@ -46,6 +57,11 @@ class AcledCoder:
         if modality not in CODED_MODALITIES:
             return AcledCode()
         hint = self._pick(etype, hints, mode_hint, source_kinds, target_kinds, lemmas, mode_name)
+        if hint in CHEMICAL_CARRIERS and etype != EventType.PROTEST and lemmas & self.chemical_words and \
+                not lemmas & self.chemical_exceptions:
+            hint = "chemical"  # "shells that left dozens suffocating", "barrel bombs loaded with chlorine"
+        elif hint == "attack" and lemmas & self.grenade_words and not lemmas & self.grenade_exceptions:
+            hint = "grenade"  # "killed in an attack ... the attackers threw a grenade"
         if hint is None or hint == "none" or hint not in self.hints:
             return AcledCode()
         et, sub = self.hints[hint]
@@ -72,7 +88,12 @@ class AcledCoder:
         for special in ("abduct", "sexual", "overtake", "regain", "transfer", "looting", "mob", "violent_demo",
                         "excessive_force", "arrest", "disrupted", "hq", "agreement", "change"):
             if special in hints:
-                return self._territory(special, src) if special in ("overtake", "regain") else special
+                if special == "transfer" and etype == EventType.RETREAT and not lemmas & self.takeover_words:
+                    return "change"  # forces pulled out and nobody is told taking over: a movement of forces
+                if special == "looting" and lemmas & self.riot_crowd and not any(k in self.armed for k in src):
+                    # a mob or demonstrators burning and looting: ACLED's codebook codes it as the riot it is
+                    return "violent_demo" if lemmas & self.demo_crowd else "mob"
+                return self._territory(special, src, lemmas) if special in ("overtake", "regain") else special
         if "clash" in hints or "attack" in hints or (etype == EventType.ASSAULT and not hints):
             return self._violence(hints, src, tgt, lemmas, mode_name)
         return hints[0] if hints else None
@@ -122,6 +143,8 @@ class AcledCoder:
         crowd = any(k in (ActorKind.PROTESTERS, ActorKind.CIVILIANS, ActorKind.PARTY) for k in src)
         weaponless = mode not in self.weapon_modes and not lemmas & self.weapons
         if not src_armed and weaponless and (crowd or not tgt_armed and ("clash" in hints or lemmas & self.crowd_words)):
+            if lemmas & self.demo_crowd:  # (not the actors' kind: a crowd of rioters is of the protesters' kind too)
+                return "violent_demo"  # demonstrators who fought: the demonstration turned violent, not a mob
             return "mob"  # villagers, party supporters, a mob: violence without an armed group
         if "clash" in hints and (src_armed or tgt_armed or mode in self.weapon_modes or lemmas & self.weapons):
             return "clash"  # "exchanged fire with police": a fight, whoever else was hit
@@ -131,7 +154,9 @@ class AcledCoder:
             return "clash"
         return "attack"  # one armed side and a victim who is not: violence against civilians
 
-    def _territory(self, hint, src) -> str:
+    def _territory(self, hint, src, lemmas=frozenset()) -> str:
+        if lemmas & self.peaceful_takeover and not lemmas & self.contested_takeover:
+            return "transfer"  # the other side left without a fight: the codebook's non-violent transfer
         if any(k in STATE_KINDS for k in src):
             return "regain"
         return "overtake" if src else hint

@@ -79,6 +79,7 @@ class EventExtractor:
         self.harm_verbs = lex.frame("harm_verbs")
         self.repel = lex.frame("repel_verbs")
         self.one_sided = frozenset(lex.acled.get("one_sided_clash") or ())
+        self.repelling = frozenset(lex.acled.get("repelling_verbs") or ())
         self.civilian_victims = frozenset(lex.acled.get("civilian_victims") or ())
         self.unknown_perpetrator = frozenset(lex.acled.get("unidentified_perpetrator") or ())
         self.evidenced = frozenset(lex.acled.get("rules_over_model") or ())
@@ -204,9 +205,17 @@ class EventExtractor:
                                                   self._compounds(tok.doc[c.i]) & cue.requires)
                    for c in kids(tok)):
                 return cue
+            if cue.requires_dep == "nsubjpass" and tok.dep_ == "acl" and tok.tag_ == "VBN" and \
+                    self._names(tok.head, cue.requires):
+                return cue  # "a stash of rifles found near the border": the participle's noun is its passive subject
         if lemma in self.demand_speech and self._demanded(tok) is not None:
             return self.demand_cue  # "Russia said Sudan must return the helicopter": a demand
         return None
+
+    def _names(self, tok: Token, wanted) -> bool:
+        """Whether ``tok`` is one of the ``wanted`` lemmas, measures or holds one, or is compounded with one."""
+        lemma = facts(tok.doc).lemma[tok.i]
+        return not wanted or lemma in wanted or bool(self._measured(tok) & wanted) or bool(self._compounds(tok) & wanted)
 
     @staticmethod
     def _compounds(tok: Token) -> set[str]:
@@ -224,7 +233,8 @@ class EventExtractor:
             if verb.dep_ == "acl" and verb.lemma_.lower() in self.container_verbs:
                 held += [g for c in children(verb) if c.dep_ == "dobj" or c.dep_ == "prep" and c.lower_ == "with"
                          for g in ([c] if c.dep_ == "dobj" else children_with(c, ("pobj",)))]
-        return {t.lemma_.lower() for g in held for t in (g, *conjuncts(g))}
+        held = [t for g in held for t in (g, *conjuncts(g))]
+        return {t.lemma_.lower() for t in held} | {c for t in held for c in self._compounds(t)}  # "of mortar shells"
 
     def _demanded(self, tok: Token) -> Token | None:
         """The clause a reporting verb presents as an obligation of someone else ("Y must do Z")."""
@@ -837,8 +847,8 @@ class EventExtractor:
             if d.type == EventType.COERCE and d.cue.mode == "restrict" and d.sources and \
                     actors.keys.get(d.sources[0]) is not None and actors.keys[d.sources[0]].kind == ActorKind.PROTESTERS:
                 d.type, d.hints = EventType.PROTEST, ["peaceful_protest"]  # demonstrators "blocked the access"
-            if d.type == EventType.MOBILIZE and d.cue.mode == "troops" and not self._armed(d.sources, actors) and \
-                    d.trig.dep_ not in ("acl", "amod", "relcl") and \
+            if d.type == EventType.MOBILIZE and d.cue.mode == "troops" and d.cue.acled != "hq" and \
+                    not self._armed(d.sources, actors) and d.trig.dep_ not in ("acl", "amod", "relcl") and \
                     has_child(d.trig, ("nsubj",)):
                 d.type = EventType.PROTEST  # workers "marched towards" a ministry: a demonstration
                 d.hints = ["peaceful_protest"]
@@ -1219,6 +1229,10 @@ class EventExtractor:
         if "clash" in hints and d.trig.lemma_.lower() in self.one_sided and \
                 any(kinds.get(t) == ActorKind.CIVILIANS for t in d.targets) and not self._armed(d.targets, actors):
             hints = ["attack" if h == "clash" else h for h in hints]  # an ambush on buses is no battle
+        if d.type == EventType.ASSAULT and ("attack" in hints or not hints) and d.trig.pos_ == "NOUN" and \
+                d.trig.dep_ in ("nsubjpass", "dobj") and d.trig.head.lemma_.lower() in self.repelling:
+            # "the attack was repelled": both sides fought
+            hints = ["clash" if h == "attack" else h for h in hints] if hints else ["clash"]
         acled = self.coder.code(d.type, hints, d.mode.acled if d.mode else None, d.frame.modality,
                                 [kinds.get(s, ActorKind.UNKNOWN) for s in d.sources],
                                 self.coder.victim_kinds([kinds.get(t, ActorKind.UNKNOWN) for t in d.targets],

@@ -29,6 +29,10 @@ class SubtypeModel:
     # Below this probability the model defers to the rules: trained on text we wrote, it is sure of
     # itself on reports like those and less so on others.
     min_confidence: float = 0.0
+    # Below this probability a "no ACLED event" answer defers to the rules' code: the written NONE rows are
+    # mostly crime and disaster reports, so the model says NONE too readily for an arrest or a captured base
+    # worded unlike them. Defaults to ``min_confidence``.
+    none_confidence: float | None = None
     # The bias and the weights as one matrix (bias first) and each feature's row in it, for ``scores``.
     _rows: dict[str, int] = field(init=False, repr=False, compare=False)
     _matrix: np.ndarray = field(init=False, repr=False, compare=False)
@@ -46,13 +50,14 @@ class SubtypeModel:
             bias = tuple(float(b) for b in data["bias"])
             weights = {f: tuple(float(x) for x in w) for f, w in data["weights"].items()}
             min_conf = float(data.get("min_confidence", 0.0))
+            none_conf = float(data["none_confidence"]) if data.get("none_confidence") is not None else None
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ConfigError(f"Cannot read the ACLED sub-type model {path}: {exc}. Retrain it with "
                               "`python tools/train_subtype.py` or remove the file to use the rules alone.") from exc
         if len(bias) != len(classes) or any(len(w) != len(classes) for w in weights.values()):
             raise ConfigError(f"The ACLED sub-type model {path} is inconsistent (a row has the wrong number of "
                               "classes). Retrain it with `python tools/train_subtype.py`.")
-        return cls(classes, bias, weights, min_conf)
+        return cls(classes, bias, weights, min_conf, none_conf)
 
     def scores(self, feats: list[str]) -> list[float]:
         """Class probabilities for a bag of features."""
@@ -76,7 +81,8 @@ class SubtypeModel:
 
     def refine(self, rule: AcledCode, feats: list[str]) -> AcledCode:
         label, p = self.predict(feats)
-        return code_of(label) if p >= self.min_confidence else rule
+        floor = self.none_confidence if label == NONE and self.none_confidence is not None else self.min_confidence
+        return code_of(label) if p >= floor else rule
 
 
 def code_of(label: str) -> AcledCode:

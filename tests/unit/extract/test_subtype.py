@@ -13,10 +13,10 @@ from warwire.types import AcledCode
 CLASSES = ["Battles|Armed clash", "NONE", "Violence against civilians|Attack"]
 
 
-def _model(tmp_path, weights, min_confidence=0.0):
+def _model(tmp_path, weights, min_confidence=0.0, none_confidence=None):
     path = tmp_path / "m.json"
     path.write_text(json.dumps({"classes": CLASSES, "bias": [0.0, 0.0, 0.0], "weights": weights,
-                                "min_confidence": min_confidence}))
+                                "min_confidence": min_confidence, "none_confidence": none_confidence}))
     return SubtypeModel.load(path)
 
 
@@ -39,6 +39,18 @@ def test_unsure_model_keeps_the_rules_answer(tmp_path):
     assert m.refine(rule, ["w:exchange"]) == rule
     sure = _model(tmp_path, {"w:exchange": [9.0, 0.0, 0.0]}, min_confidence=0.9)
     assert sure.refine(rule, ["w:exchange"]) == AcledCode("Battles", "Armed clash")
+
+
+def test_no_event_answer_needs_its_own_confidence(tmp_path):
+    rule = AcledCode("Violence against civilians", "Attack")
+    weights = {"w:arrest": [0.0, 2.0, 0.0]}  # NONE at about 0.79
+    assert _model(tmp_path, weights, min_confidence=0.6).refine(rule, ["w:arrest"]) == AcledCode()
+    assert _model(tmp_path, weights, min_confidence=0.6, none_confidence=0.9).refine(rule, ["w:arrest"]) == rule
+    sure = _model(tmp_path, {"w:flood": [0.0, 9.0, 0.0]}, min_confidence=0.6, none_confidence=0.9)
+    assert sure.refine(rule, ["w:flood"]) == AcledCode()
+    # the floor for NONE leaves the other classes' floor alone
+    other = _model(tmp_path, {"w:exchange": [2.0, 0.0, 0.0]}, min_confidence=0.6, none_confidence=0.9)
+    assert other.refine(rule, ["w:exchange"]) == AcledCode("Battles", "Armed clash")
 
 
 def test_labels_round_trip():
