@@ -486,6 +486,8 @@ class ActorFinder:
             ent = _trim(ent)
             if ent is None or _dateline(ent):
                 continue
+            if ent.label_ in ("PERSON", "ORG") and _headline(ent):
+                continue  # "Air Strike Kills 18": in a title-case headline every word looks like a name
             if ent.label_ == "PERSON" and ent[-1].lower_ in ORG_HEADS:
                 ent = SpacySpan(doc, ent.start, ent.end, label="ORG")  # "the X Brigade" is no person
             if ent.label_ in ("PERSON", "ORG") and self._before_region(ent):
@@ -662,12 +664,22 @@ def _acts(span: SpacySpan) -> bool:
     return root.dep_ == "pobj" and root.head.lower_ in ("with", "by", "against", "between")
 
 
+def _headline(ent: SpacySpan) -> bool:
+    """Whether a name stands in a title-case line (a headline): four words or more, nearly all capitalised."""
+    text = facts(ent.doc).text
+    start = text.rfind("\n", 0, ent.start_char) + 1
+    end = text.find("\n", ent.end_char)
+    words = [w for w in text[start:end if end >= 0 else len(text)].split() if w[:1].isalpha() and len(w) > 3]
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.9 * len(words)
+
+
 def _located(ent: SpacySpan) -> bool:
     """A name after a locative preposition, before a place noun ("the Ben Younis area") or in brackets
     after a place is a place, whatever the NER says."""
     doc = ent.doc
-    if ent.end < len(doc) and doc[ent.end].lower_ in PLACE_NOUNS and ent.label_ != "ORG":
-        return True
+    if ent.end < len(doc) and doc[ent.end].lower_ in PLACE_NOUNS and (
+            ent.label_ != "ORG" or doc[ent.end].dep_ == "pobj" and doc[ent.end].head.lower_ in ("in", "near", "at")):
+        return True  # "the Ben Younis area"; an organisation's name too where it is "in Rakhine state"
     nxt = doc[ent.end] if ent.end < len(doc) else None
     if nxt is not None and nxt.lower_ in SETTLEMENT_NOUNS and (nxt.dep_ in ("pobj", "dobj", "nsubj", "nsubjpass")):
         return True  # "in Kisumu town": whatever the NER says, a place

@@ -124,6 +124,7 @@ class EventExtractor:
         drafts = self._merge(drafts)
         drafts = self._follow_ups(drafts, actors, places)
         drafts = self._drop_repeats(drafts)
+        self._condemned(drafts)
         body_start = _body_start(doc)
         self._stated_toll(doc, drafts)
         events = []
@@ -652,6 +653,25 @@ class EventExtractor:
             if doc[i].lower_ in about and i > start and doc[i - 1].lower_ in talk:
                 return True
         return False
+
+    def _condemned(self, drafts: list[Draft]) -> None:
+        """"The envoy condemned the strike": an accusation aimed at an attack told before is aimed at who
+        carried it out."""
+        ordered = sorted(drafts, key=lambda d: d.trig.i)
+        for n, d in enumerate(ordered):
+            if d.type != EventType.ACCUSE or d.targets:
+                continue
+            obj = next(iter(children_with(d.trig, ("dobj",))), None)
+            if obj is None or not has_child(obj, ("det",)) or \
+                    not any(c.type == EventType.ASSAULT for c in self.lex.lookup(obj.lemma_.lower(), "NOUN")):
+                continue
+            before = [o for o in reversed(ordered[:n]) if o.type == EventType.ASSAULT and o.sources and
+                      o.frame.modality == Modality.ASSERTED]
+            same = obj.lemma_.lower()  # the strike condemned is the last strike told, else the last attack
+            told = next((o for o in before if any(t.lemma_.lower() == same for t in o.tokens)), None) or \
+                next(iter(before), None)
+            if told is not None:
+                d.targets = [s for s in told.sources[:1] if s not in d.sources]
 
     def _restates(self, tok: Token, etype: EventType) -> bool:
         """Whether a noun set beside a clause ("..., an accusation Y rejected", "blamed Y for the arson, an
@@ -1500,6 +1520,9 @@ def _linked(tokens: list[Token], tok: Token) -> bool:
             return True
         if t.head.i == tok.head.i and t.dep_ == tok.dep_ == "conj":
             return True
+        if t.head.i == tok.head.i and {t.dep_, tok.dep_} == {"dobj", "advcl"} and \
+                (t if t.dep_ == "advcl" else tok).tag_ == "VBG":
+            return True  # "carried out an air strike ..., killing 18 people": what the strike did
     return False
 
 
