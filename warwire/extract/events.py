@@ -234,6 +234,9 @@ class EventExtractor:
             if verb.dep_ == "acl" and verb.lemma_.lower() in self.container_verbs:
                 held += [g for c in children(verb) if c.dep_ == "dobj" or c.dep_ == "prep" and c.lower_ == "with"
                          for g in ([c] if c.dep_ == "dobj" else children_with(c, ("pobj",)))]
+            elif verb.dep_ == "acl" and verb.lemma_.lower() in self.lex.frame("identified_as_verbs"):
+                # "packages identified as explosive devices": what the container was found to be
+                held += [g for c in children_with(verb, ("prep",)) if c.lower_ == "as" for g in children_with(c, ("pobj",))]
         held = [t for g in held for t in (g, *conjuncts(g))]
         return {t.lemma_.lower() for t in held} | {c for t in held for c in self._compounds(t)}  # "of mortar shells"
 
