@@ -14,8 +14,8 @@ from collections.abc import Iterable, Iterator
 from .config import Settings
 from .errors import InputError, TooLargeError
 from .extract.actors import ActorFinder
-from .extract.docfacts import facts
-from .extract.events import EventExtractor
+from .extract.docfacts import children, facts
+from .extract.events import LOCATIVE, EventExtractor
 from .extract.places import PlaceFinder
 from .extract.relations import RelationFinder
 from .kb._files import read_yaml
@@ -167,20 +167,14 @@ STATE_KINDS = {ActorKind.MILITARY: "military", ActorKind.POLICE: "police", Actor
 
 def _definite(head) -> bool:
     """A bare definite noun ("the army"): no possessor, no name, no adjective of its own."""
-    mods = [c for c in head.children if c.i < head.i]
+    mods = [c for c in children(head) if c.i < head.i]
     return any(c.lower_ == "the" for c in mods) and \
         not any(c.dep_ in ("poss", "amod", "compound", "nmod") for c in mods)
 
 
 def _locative(tok) -> bool:
     """A place set as where something is ("in Egypt", "near Kosti"), not named as a party ("by Egypt")."""
-    head = tok.head
-    return tok.dep_ == "pobj" and head.lower_ in LOCATIVE_PREPS
-
-
-LOCATIVE_PREPS = frozenset({"in", "at", "near", "inside", "outside", "across", "throughout", "within", "around",
-                            "into", "toward", "towards", "outside", "along", "from"})
-
+    return tok.dep_ == "pobj" and tok.head.lower_ in LOCATIVE
 
 
 def _main_country(places, actors) -> str | None:

@@ -16,7 +16,7 @@ from spacy.util import filter_spans
 from ..kb.actors import ActorEntry, ActorKB, Restyle
 from ..kb.gazetteer import place_words
 from ..types import Actor, ActorKind, Span
-from .docfacts import children, children_with, facts
+from .docfacts import children, children_with, facts, kids
 
 log = logging.getLogger(__name__)
 
@@ -258,26 +258,26 @@ class ActorFinder:
 
     def demonym(self, tok: Token) -> str | None:
         """The ISO3 of a nationality adjective or country name token ("Israeli", "US"), else None."""
-        for key in ("C:" + tok.text, tok.lower_):
+        return self._iso3_of(tok.text, ("demonym", "name"))
+
+    def _iso3_of(self, text: str, roles: tuple[str, ...]) -> str | None:
+        for key in ("C:" + text, text.lower()):
             for sf in self.forms.get(key, ()):
-                if sf.role == "demonym" or (sf.role == "name" and sf.target in self.state_ids):
+                if sf.role == "demonym" and "demonym" in roles or \
+                        sf.role == "name" and "name" in roles and sf.target in self.state_ids:
                     return sf.target.upper()
         return None
 
     def _people_of(self, tok: Token) -> str | None:
-        """The ISO3 of a plural nationality noun ("Palestinians", "Afghans"), else None."""
-        counted = any(c.dep_ == "nummod" or c.lower_ in ("many", "several", "dozens", "hundreds")
-                      for c in tok.children)  # "25 Sudanese": a demonym that is its own plural
-        if not counted and (tok.tag_ not in ("NNPS", "NNS") or not tok.text.endswith("s")):
+        """The ISO3 of a plural nationality noun ("Palestinians", "Afghans", "25 Sudanese"), else None."""
+        counted = any(k.dep == "nummod" or k.lower in ("many", "several", "dozens", "hundreds")
+                      for k in kids(tok))  # "25 Sudanese": a demonym that is its own plural
+        text = tok.text
+        if not counted and (tok.tag_ not in ("NNPS", "NNS") or not text.endswith("s")):
             return None
-        for text in (tok.text if counted else None, tok.text[:-1], tok.text[:-2] if tok.text.endswith("es") else None):
-            for sf in self.forms.get("C:" + text, ()) if text else ():
-                if sf.role == "demonym":
-                    return sf.target.upper()
-            for sf in self.forms.get(text.lower(), ()) if text else ():
-                if sf.role == "demonym":
-                    return sf.target.upper()
-        return None
+        singulars = [text] if counted else []
+        singulars += [text[:-1]] + ([text[:-2]] if text.endswith("es") else [])
+        return next((iso3 for t in singulars if (iso3 := self._iso3_of(t, ("demonym",)))), None)
 
     # ---------------------------------------------------------------- main entry
 
@@ -645,11 +645,11 @@ def _inside_longer_place(span: SpacySpan) -> bool:
     memo = facts(span.doc).memo
     places = memo.get("gpe_loc_ents")
     if places is None:  # Doc.ents builds every entity's Span: read them once per Doc
-        places = memo["gpe_loc_ents"] = [(e.start, e.end) for e in span.doc.ents if e.label_ in ("GPE", "LOC")]
-    # the NER may take the article in ("The United Arab Emirates"): that is no longer name
-    return any(s <= span.start and span.end <= e and
-               (e != span.end or s != span.start and not (s + 1 == span.start and span.doc[s].lower_ == "the"))
-               for s, e in places)
+        # the NER may take the article in ("The United Arab Emirates"): that is no longer name
+        places = memo["gpe_loc_ents"] = [(s + (span.doc[s].lower_ == "the"), s, e) for e in span.doc.ents
+                                         if e.label_ in ("GPE", "LOC") for s, e in [(e.start, e.end)]]
+    return any(s <= span.start and span.end <= e and (bare, e) != (span.start, span.end) and
+               (s, e) != (span.start, span.end) for bare, s, e in places)
 
 
 def _acts(span: SpacySpan) -> bool:

@@ -30,6 +30,9 @@ from .roles import (agent_keys, carrier_roles, device_agents, noun_roles, passiv
 PRODUCER = "warwire.events.rules.v1"
 # The state's forces: in a riot or a demonstration they are the side the crowd faces.
 FORCE_KINDS = frozenset({ActorKind.POLICE, ActorKind.MILITARY})
+# Words before a date that make it a bound of something else, not the event's own date ("until 26 March").
+DEADLINE_WORDS = frozenset({"until", "till", "by", "before"})
+BOUND_WORDS = DEADLINE_WORDS | {"since", "from"}  # "since December": the start of a range, also not its date
 LOCATIVE = ("in", "at", "near", "outside", "around", "inside", "on", "across", "along", "into", "within")
 WEAK = 0.5
 COOPERATIVE = frozenset({EventType.AGREE, EventType.CONCEDE, EventType.SUPPORT, EventType.AID,
@@ -143,7 +146,7 @@ class EventExtractor:
             if d is not labelled and self._accidental(d, actors):
                 continue  # "a gas tank exploded, killing four": a disaster, not an attack
             if d.frame.modality == Modality.NEGATED and d.type in COOPERATIVE and \
-                    any(c.dep_ == "mark" and c.lower_ in self.lex.frame("hypothetical_marks") for c in d.trig.children):
+                    any(k.dep == "mark" and k.lower in self.lex.frame("hypothetical_marks") for k in kids(d.trig)):
                 continue  # "a strike if the government does not reverse the rise": a condition, not a refusal
             if d.frame.modality == Modality.NEGATED and d.type in COOPERATIVE:
                 # "will not accept refugees", "did not agree": refusing is a REJECT that happened
@@ -577,7 +580,7 @@ class EventExtractor:
     def _casualties(self, d: Draft) -> None:
         tok = d.trig
         lemma = tok.lemma_.lower()
-        dead = any(c.lower_ == "dead" for c in tok.children)  # "were shot dead", "hacked dead"
+        dead = any(k.lower == "dead" for k in kids(tok))  # "were shot dead", "hacked dead"
         if lemma in self.death_verbs or lemma in self.injury_verbs or dead:
             victims = self._victim_tokens(tok)
             q = next((q for q in map(self.counter.victims, victims) if q), None)
@@ -695,7 +698,7 @@ class EventExtractor:
             return False
         if tok.dep_ in ("amod", "acl", "compound"):
             return True
-        aux = [c for c in tok.children if c.dep_ == "auxpass"]
+        aux = children_with(tok, ("auxpass",))
         return bool(aux) and all(a.tag_ in ("VBZ", "VBP") for a in aux)
 
     def _toll(self, d: Draft) -> bool:
@@ -706,11 +709,13 @@ class EventExtractor:
         if tok.pos_ != "VERB" or d.type not in (EventType.ASSAULT, EventType.COERCE):
             return False
         verb = tok.head if tok.dep_ == "conj" and tok.head.pos_ == "VERB" else tok  # "has killed ... and displaced"
-        subj = next((c for c in [*tok.children, *verb.children] if c.dep_ in ("nsubj", "nsubjpass")), None)
+        subj = next(iter(children_with(tok, ("nsubj", "nsubjpass")) or children_with(verb, ("nsubj", "nsubjpass"))),
+                    None)
         if subj is None:
             return False
-        sent_lower = [t.lower_ for t in tok.sent]
-        perfect = any(c.dep_ == "aux" and c.lemma_ == "have" for c in [*tok.children, *verb.children])
+        f = facts(tok.doc)
+        sent_lower = f.lower[sent_start(tok):sent_end(tok)]
+        perfect = any(f.lemma[a.i] == "have" for a in children_with(tok, ("aux",)) + children_with(verb, ("aux",)))
         period = _over_period(sent_lower, self.lex.frame("period_nouns"))
         if subj.lemma_.lower() in self.lex.frame("cumulative_subjects") and subj.dep_ == "nsubj":
             if not (perfect or period):
@@ -718,13 +723,12 @@ class EventExtractor:
         elif not (perfect and period and tok.tag_ == "VBN"):
             return False  # "Russia has launched 3,000 drones at Ukraine this month": many attacks, not one
         if subj.lemma_.lower() in self.lex.frame("cumulative_subjects") and subj.dep_ == "nsubj":
-            words = sorted(subj.subtree, key=lambda t: t.i)
+            words = subtree(subj)
         elif subj.dep_ == "nsubjpass":  # those it befell and what befell them: "40,000 people have been killed"
-            words = [*subj.subtree, tok]
+            words = [*subtree(subj), tok]
         else:  # what was done: the verb and its object ("launched more than 3,000 drones")
-            words = [tok, *(t for c in tok.children if c.dep_ == "dobj" for t in c.subtree)]
-            words.sort(key=lambda t: t.i)
-        d.aggregate = Aggregate(None, None, tok.doc[words[0].i:words[-1].i + 1].text)
+            words = [tok, *(t for c in children_with(tok, ("dobj",)) for t in subtree(c))]
+        d.aggregate = Aggregate(None, None, tok.doc[min(t.i for t in words):max(t.i for t in words) + 1].text)
         d.since = "since" in sent_lower
         return True
 
@@ -1446,7 +1450,7 @@ class EventExtractor:
             attached = any(a.i in governing for a in [e.root, *list(e.root.ancestors)[:2]])
             own = e.root.i in own_phrases
             # "until 26 March", "since December": a bound of something else, not the event's own date
-            bound = e.start > 0 and doc[e.start - 1].lower_ in ("until", "till", "since", "by", "from", "before")
+            bound = e.start > 0 and doc[e.start - 1].lower_ in BOUND_WORDS
             scored.append(((not bound, own, attached, -abs(e.start - d.trig.i)), span, e))
         if not scored:  # dates the NER missed: "Around 21 February 2022 (as reported), ..."
             for a, b, span in ctx.dates_in(sent):
@@ -1456,7 +1460,7 @@ class EventExtractor:
             if rng is not None:
                 return rng
         if scored and not any(key[0] for key, _, _ in scored) and \
-                all(doc[e.start - 1].lower_ in ("until", "till", "by", "before") for _, _, e in scored):
+                all(doc[e.start - 1].lower_ in DEADLINE_WORDS for _, _, e in scored):
             # "has threatened a strike if ... by Friday": a deadline bounds what is asked, it is not when the
             # threat was made; the sentence has no date of its own
             scored = []

@@ -65,7 +65,7 @@ class RelationFinder:
         if not agents:
             return
         patron = actors.actor_in(agents[0])
-        subj = [c for c in tok.children if c.dep_ == "nsubjpass"]  # "the army is backed by Egypt"
+        subj = children_with(tok, ("nsubjpass",))  # "the army is backed by Egypt"
         client = actors.actor_in(subj[0]) if subj else self._described(tok, actors)
         if patron and client and client != patron:
             yield TieType.BACKED_BY, client, patron, [tok, agents[0]]
