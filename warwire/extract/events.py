@@ -408,13 +408,29 @@ class EventExtractor:
         killed ..."), an armed actor named earlier in the same sentence and not a victim is the likely
         one; named groups and unidentified gunmen only, never civilians."""
         start = sent_start(d.trig)
+        reporters = self._reporters(d.trig)
         best = None
         for m in actors.mentions:
             if start <= m.start < d.trig.i and m.key not in d.targets and m.kind in ARMED_KINDS and \
-                    not m.descriptive and (actors.doc[m.end - 1].dep_ not in ("pobj", "dobj", "poss") or
-                                           actors.doc[m.end - 1].head.lower_ == "by"):
+                    not m.descriptive and m.end - 1 not in reporters and \
+                    (actors.doc[m.end - 1].dep_ not in ("pobj", "dobj", "poss") or
+                     actors.doc[m.end - 1].head.lower_ == "by"):
                 best = m
         return [best.key] if best is not None else []
+
+    def _reporters(self, trig: Token) -> set[int]:
+        """Subjects of the reporting verbs a trigger is told under: "police said a boiler exploded" (or "... two
+        people were killed") names who reports it, not who did it. Not when the trigger's own subject is a
+        pronoun ("the army said it killed ten"), which may stand for the reporter."""
+        doc, i, out = trig.doc, trig.i, set()
+        if any(c.pos_ == "PRON" for c in children_with(trig, ("nsubj", "nsubjpass"))):
+            return out
+        speech = self.lex.frame("speech")
+        while doc[i].head.i != i:
+            i = doc[i].head.i
+            if doc[i].lemma_.lower() in speech:
+                out.update(c.i for c in children_with(doc[i], ("nsubj",)))
+        return out
 
     def _repelled_by(self, tok: Token, actors: ActorIndex) -> list[str]:
         """"Russian forces attacked X but were repulsed by Ukrainian forces": the repelling side."""
@@ -920,16 +936,38 @@ class EventExtractor:
             return False
         if d.cue.acled == "chemical":
             return False  # "dropped containers of toxic gas": the gas is the weapon the trigger says was used
-        lemmas = facts(d.trig.doc).sentence_lemmas(sent_start(d.trig))
+        start = sent_start(d.trig)
+        lemmas = facts(d.trig.doc).sentence_lemmas(start)
         if d.type == EventType.COERCE:
             return bool(lemmas & self.lex.frame("crime_words")) and "disrupted" in d.hints
-        if lemmas & self.lex.frame("violence_words"):
+        if self._violent_words(d.trig.doc, start):
             return False
-        # "stormed a station" is no storm: a cause word the sentence uses only as a violent verb is not one
-        doc, lemma = d.trig.doc, facts(d.trig.doc).lemma
-        return any(not (w in self.cue_words and all(doc[i].pos_ == "VERB" for i in
-                                                    range(sent_start(d.trig), sent_end(d.trig)) if lemma[i] == w))
-                   for w in lemmas & self.lex.frame("non_political_causes"))
+        if self._causes_in(d.trig.doc, start):
+            return True
+        # "A wildfire swept the hills. Homes burned ...": a disaster is told over more than one sentence; a
+        # sentence that says nothing of violence is read with the one before it
+        return start > 0 and not self._violent_words(d.trig.doc, sent_start(d.trig.doc[start - 1])) and \
+            self._causes_in(d.trig.doc, sent_start(d.trig.doc[start - 1]))
+
+    def _violent_words(self, doc: Doc, start: int) -> bool:
+        """Whether the sentence at ``start`` says harm was done on purpose; a violence word that only
+        describes a thing ("stone houses", "a gun shop"), not an act ("a drone strike"), does not."""
+        f = facts(doc)
+        words = self.lex.frame("violence_words")
+        if not f.sentence_lemmas(start) & words:
+            return False
+        return any(f.lemma[i] in words and not (f.dep[i] in ("compound", "nmod", "amod") and
+                                                f.lemma[f.head[i]] not in words and
+                                                f.lemma[f.head[i]] not in self.cue_words)  # "a drone strike"
+                   for i in range(start, f.sent_end[start]))
+
+    def _causes_in(self, doc: Doc, start: int) -> bool:
+        """Whether the sentence at ``start`` names a natural or accidental cause of harm. "Stormed a station"
+        is no storm: a cause word the sentence uses only as a violent verb is not one."""
+        f = facts(doc)
+        return any(not (w in self.cue_words and all(doc[i].pos_ == "VERB" for i in range(start, f.sent_end[start])
+                                                    if f.lemma[i] == w))
+                   for w in f.sentence_lemmas(start) & self.lex.frame("non_political_causes"))
 
     def _crowd_as(self, d: Draft, actors: ActorIndex, gid: str, src_ids: list[str]) -> list[str]:
         """A crowd that turned violent is coded as rioters (ACLED): re-read its civilian or protester
