@@ -86,6 +86,7 @@ class EventExtractor:
         self.civilian_victims = frozenset(lex.acled.get("civilian_victims") or ())
         self.unknown_perpetrator = frozenset(lex.acled.get("unidentified_perpetrator") or ())
         self.evidenced = frozenset(lex.acled.get("rules_over_model") or ())
+        self.backdrop_preps = frozenset(lex.frame("backdrop_preps"))
         self.final = frozenset(lex.acled.get("rules_final") or ())
         self.note_labels = {str(k).lower(): str(v) for k, v in (lex.acled.get("note_labels") or {}).items()}
         self.background_preps = frozenset(lex.acled.get("background_preps") or ())
@@ -926,6 +927,19 @@ class EventExtractor:
             if q is not None:
                 main.fatalities = q
 
+    def _backdrop(self, trig: Token) -> bool:
+        """Whether a noun trigger is told as the setting of another act rather than as news: "talks started
+        despite the air strikes", "agreed a ceasefire after two weeks of fighting"."""
+        if trig.pos_ != "NOUN":
+            return False
+        f = facts(trig.doc)
+        head = f.head[trig.i]
+        if f.dep[trig.i] == "pobj" and f.lemma[head] in self.backdrop_preps:
+            return True
+        # "two weeks of fighting": a span of fighting, of which this sentence tells no one event
+        return f.dep[trig.i] == "pobj" and f.lower[head] == "of" and f.lemma[f.head[head]] in \
+            self.lex.frame("period_nouns") and any(f.dep[c] == "nummod" for c in f.child_ix[f.head[head]])
+
     def _accidental(self, d: Draft, actors: ActorIndex) -> bool:
         if d.cue.acled in ("other", "change") and d.type in (EventType.AID, EventType.COERCE, EventType.MOBILIZE,
                                                              EventType.RETREAT):
@@ -1414,7 +1428,7 @@ class EventExtractor:
         depth = min(_distance(d.trig, sent.root), 4)
         conf = 0.45 + 0.2 * min(d.cue.weight, 1.0) + 0.1 * bool(src_ids) + 0.05 * bool(tgt_ids and tgt_ids != met) + \
             0.05 * bool(d.mode) + 0.05 * bool(d.fatalities) + 0.04 * (d.type in MATERIAL) - 0.02 * depth - \
-            0.12 * min(order, 4) + 0.15 * (label is not None)
+            0.12 * min(order, 4) + 0.15 * (label is not None) - 0.25 * self._backdrop(d.trig)
         trig = d.trig
         return Event(
             id=f"E{n}", type=d.type, mode=mode, contexts=d.cue.contexts, acled=acled,
