@@ -42,6 +42,7 @@ class AcledCoder:
         self.unarmed_marks = tuple(table.get("unarmed_victim_marks") or ())
         self.demo_words = frozenset(table.get("demonstration_words") or ())
         self.demo_crowd = frozenset(table.get("demonstration_crowd") or ())
+        self.rioters = frozenset(table.get("rioters_facing_forces") or ())
         self.riot_crowd = frozenset(table.get("riot_crowd") or ())
         self.takeover_words = frozenset(table.get("takeover_words") or ())
         self.peaceful_takeover = frozenset(table.get("peaceful_takeover") or ())
@@ -143,7 +144,8 @@ class AcledCoder:
         crowd = any(k in (ActorKind.PROTESTERS, ActorKind.CIVILIANS, ActorKind.PARTY) for k in src)
         weaponless = mode not in self.weapon_modes and not lemmas & self.weapons
         if not src_armed and weaponless and (crowd or not tgt_armed and ("clash" in hints or lemmas & self.crowd_words)):
-            if lemmas & self.demo_crowd:  # (not the actors' kind: a crowd of rioters is of the protesters' kind too)
+            if lemmas & self.demo_crowd or lemmas & self.rioters and any(k in STATE_KINDS for k in tgt):
+                # (not the actors' kind: a crowd of rioters is of the protesters' kind too)
                 return "violent_demo"  # demonstrators who fought: the demonstration turned violent, not a mob
             return "mob"  # villagers, party supporters, a mob: violence without an armed group
         if "clash" in hints and (src_armed or tgt_armed or mode in self.weapon_modes or lemmas & self.weapons):
