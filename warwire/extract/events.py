@@ -87,6 +87,7 @@ class EventExtractor:
         self.unknown_perpetrator = frozenset(lex.acled.get("unidentified_perpetrator") or ())
         self.evidenced = frozenset(lex.acled.get("rules_over_model") or ())
         self.backdrop_preps = frozenset(lex.frame("backdrop_preps"))
+        self.reduced_relatives = lex.frame("reduced_relatives")
         self.final = frozenset(lex.acled.get("rules_final") or ())
         self.note_labels = {str(k).lower(): str(v) for k, v in (lex.acled.get("note_labels") or {}).items()}
         self.background_preps = frozenset(lex.acled.get("background_preps") or ())
@@ -213,6 +214,11 @@ class EventExtractor:
             if cue.requires_dep == "nsubjpass" and tok.dep_ == "acl" and tok.tag_ == "VBN" and \
                     self._names(tok.head, cue.requires):
                 return cue  # "a stash of rifles found near the border": the participle's noun is its passive subject
+            if cue.requires_dep == "dobj" and any(
+                    c.dep == "ccomp" and lemma_of[c.i] in self.reduced_relatives and
+                    any(self._names(s, cue.requires) for s in children_with(tok.doc[c.i], ("nsubj",)))
+                    for c in kids(tok)):
+                return cue  # "found a cache of rifles believed to belong to X": the small parser's reading
         if lemma in self.demand_speech and self._demanded(tok) is not None:
             return self.demand_cue  # "Russia said Sudan must return the helicopter": a demand
         return None
