@@ -190,13 +190,15 @@ class AcledCoder:
         drivers", "a stone quarry"), the protest's stated cause ("over an attack on a leader", "demanding
         compensation for damaged crops") and symbolic burnings ("burned an effigy"), which ACLED's codebook
         leaves peaceful."""
-        lemma = facts(doc).lemma
+        lemma, lower = facts(doc).lemma, facts(doc).lower
         own = {trig.i, *(a.i for a in trig.ancestors)} if trig is not None else set()
         out = set()
         for i in range(start, end):
             tok = doc[i]
             if tok.dep_ == "compound" or self._in_cause(tok, start, own):
                 continue
+            if i >= start + 2 and lower[i - 1] in ("-", "–") and lower[i - 2] == "non":
+                continue  # "a non-violent march"
             if lemma[i] == "burn" and any(c.dep_ == "dobj" and lemma[c.i] in self.symbolic for c in children(tok)):
                 continue
             out.add(lemma[i])

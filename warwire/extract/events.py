@@ -800,10 +800,13 @@ class EventExtractor:
             if gov is None or gov.type == EventType.ACCUSE or d.frame.modality == Modality.ALLEGED:
                 keep.append(d)
                 continue
-            if d.type == EventType.PROTEST and gov.type == EventType.ASSAULT and not self._armed(gov.sources, actors):
-                gov.type, gov.hints = EventType.PROTEST, ["violent_demo"]  # damage done during a demonstration
+            if d.type == EventType.PROTEST and gov.type == EventType.ASSAULT and not self._armed(gov.sources, actors) \
+                    and d.trig.dep_ != "dobj":
+                # damage done during a demonstration (not "the authorities suppressed the protests": force on it)
+                gov.type, gov.hints = EventType.PROTEST, ["violent_demo"]
             if not gov.targets:
-                gov.targets = [t for t in d.targets if t not in gov.sources]
+                hit = d.sources if d.type == EventType.PROTEST and gov.type == EventType.ASSAULT else d.targets
+                gov.targets = [t for t in hit if t not in gov.sources]  # "dispersed the march": its marchers
             if gov.mode is None and d.mode is not None and gov.type == EventType.ASSAULT:
                 gov.mode = d.mode
         return keep
@@ -1677,8 +1680,14 @@ def _lemmas_around(doc: Doc, sent) -> set[str]:
     key = ("lemmas_around", sent.start)
     found = f.memo.get(key)
     if found is None:
-        found = f.memo[key] = set(f.lemma[sent.start:_told_until(doc, sent, 1)])
+        end = _told_until(doc, sent, 1)
+        found = f.memo[key] = {w for i, w in enumerate(f.lemma[sent.start:end], sent.start) if not _negated_prefix(f, i)}
     return found
+
+
+def _negated_prefix(f: DocFacts, i: int) -> bool:
+    """"non-violent", "non-lethal": a word whose hyphenated "non" turns it into its opposite."""
+    return i >= 2 and f.lower[i - 1] in ("-", "–") and f.lower[i - 2] == "non"
 
 
 def _named_by_trigger(d: Draft, actors: ActorIndex, gid: str, kind: ActorKind) -> bool:
