@@ -43,6 +43,7 @@ class AcledCoder:
         self.demo_words = frozenset(table.get("demonstration_words") or ())
         self.demo_crowd = frozenset(table.get("demonstration_crowd") or ())
         self.rioters = frozenset(table.get("rioters_facing_forces") or ())
+        self.forces_words = frozenset(table.get("violence_of_forces") or ())
         self.riot_crowd = frozenset(table.get("riot_crowd") or ())
         self.takeover_words = frozenset(table.get("takeover_words") or ())
         self.peaceful_takeover = frozenset(table.get("peaceful_takeover") or ())
@@ -199,6 +200,9 @@ class AcledCoder:
                 continue
             if i >= start + 2 and lower[i - 1] in ("-", "–") and lower[i - 2] == "non":
                 continue  # "a non-violent march"
+            if lemma[i] in self.violent and any(lemma[c.i] in self.forces_words for c in children(tok)
+                                                if c.dep_ in ("compound", "amod", "poss", "nmod")):
+                continue  # "police violence", "state-sanctioned violence": what the crowd protests, not what it did
             if lemma[i] == "burn" and any(c.dep_ == "dobj" and lemma[c.i] in self.symbolic for c in children(tok)):
                 continue
             out.add(lemma[i])
