@@ -87,6 +87,8 @@ class EventExtractor:
         self.unknown_perpetrator = frozenset(lex.acled.get("unidentified_perpetrator") or ())
         self.evidenced = frozenset(lex.acled.get("rules_over_model") or ())
         self.backdrop_preps = frozenset(lex.frame("backdrop_preps"))
+        self.raid_words = frozenset(lex.acled.get("raid_words") or ())
+        self.arrest_words = frozenset(lex.acled.get("raid_arrest_words") or ())
         self.reduced_relatives = lex.frame("reduced_relatives")
         self.final = frozenset(lex.acled.get("rules_final") or ())
         self.note_labels = {str(k).lower(): str(v) for k, v in (lex.acled.get("note_labels") or {}).items()}
@@ -1350,6 +1352,12 @@ class EventExtractor:
             # smugglers caught, counterfeit goods seized: police work on crime, not politics (ACLED still codes
             # the arrests themselves, of migrants or gang members)
             acled = AcledCode()
+        if d.type == EventType.ASSAULT and acled.sub_event_type in ("Attack", "Armed clash", "Excessive force against protesters") and \
+                d.trig.lemma_.lower() in self.raid_words and not d.fatalities and not d.injured and \
+                facts(doc).sentence_lemmas(sent.start) & self.arrest_words and \
+                not _lemmas_around(doc, sent) & self.harm_verbs:  # "raided ..., beat up and arrested four": an attack
+            # "raided homes and arrested five", "conducted raids to detain activists": the raid is the arrest
+            acled = AcledCode(*self.coder.hints["arrest"])
         held = actors.tok.get(d.trig.i)
         if d.type == EventType.PROTEST and acled.event_type not in ("Protests", "Riots", None) and len(src_ids) > 1 \
                 and held is not None and held.implied and held.key == src_ids[0]:
