@@ -44,6 +44,7 @@ class AcledCoder:
         self.demo_crowd = frozenset(table.get("demonstration_crowd") or ())
         self.rioters = frozenset(table.get("rioters_facing_forces") or ())
         self.forces_words = frozenset(table.get("violence_of_forces") or ())
+        self.protest_targets = frozenset(table.get("protest_targets") or ())
         self.riot_crowd = frozenset(table.get("riot_crowd") or ())
         self.takeover_words = frozenset(table.get("takeover_words") or ())
         self.peaceful_takeover = frozenset(table.get("peaceful_takeover") or ())
@@ -109,6 +110,9 @@ class AcledCoder:
         lemma = facts(victims[0].doc).lemma
         words = {lemma[t.i] for v in victims for t in subtree(v)}
         text = " ".join(v.doc[v.left_edge.i:v.right_edge.i + 1].text.lower() for v in victims)
+        if {lemma[v.i] for v in victims if v.pos_ == "NOUN" and not v.ent_type_} & self.protest_targets and \
+                ActorKind.PROTESTERS not in kinds:
+            kinds = [*kinds, ActorKind.PROTESTERS]  # "attacked a peaceful rally": its demonstrators were hit
         if any(mark in text for mark in self.unarmed_marks):
             return [ActorKind.CIVILIANS if k in self.armed else k for k in kinds] or [ActorKind.CIVILIANS]
         if words & self.armed_victim_words and not any(k in self.armed for k in kinds):

@@ -894,7 +894,8 @@ class EventExtractor:
                 continue
             if protest is not None and d.frame.modality == Modality.ASSERTED and \
                     sent_start(d.trig) - sent_end(protest.trig) <= 40 and self._answers(d, protest, actors) and \
-                    not _elsewhere(places, d.trig, protest.trig):
+                    not _elsewhere(places, d.trig, protest.trig) and \
+                    (sent_start(d.trig) == sent_start(protest.trig) or not _has_own_date(sentence(d.trig))):
                 hint = "excessive_force" if d.fatalities or lemma in self.death_verbs else "protest_intervention"
                 protest.hints = [hint] + [h for h in protest.hints if h != hint]
                 protest.targets += [s for s in d.sources if s not in protest.targets and s not in protest.sources]
