@@ -87,6 +87,7 @@ class EventExtractor:
         self.unknown_perpetrator = frozenset(lex.acled.get("unidentified_perpetrator") or ())
         self.evidenced = frozenset(lex.acled.get("rules_over_model") or ())
         self.backdrop_preps = frozenset(lex.frame("backdrop_preps"))
+        self.struck_depots = lex.frame("struck_weapons_verbs")
         self.raid_words = frozenset(lex.acled.get("raid_words") or ())
         self.arrest_words = frozenset(lex.acled.get("raid_arrest_words") or ())
         self.reduced_relatives = lex.frame("reduced_relatives")
@@ -278,6 +279,9 @@ class EventExtractor:
         d = Draft(tok, cue, frame, etype, tokens=[tok], hints=[cue.acled] if cue.acled != "none" else [])
         self._roles(d, actors)
         self._mode(d)
+        if d.type == EventType.COERCE and cue.acled == "disrupted" and d.frame.modality == Modality.ASSERTED and \
+                facts(tok.doc).lemma[tok.i] in self.struck_depots:
+            self._struck_from_afar(d)
         self._casualties(d)
         self._aggregate(d)
         if cue.weight < WEAK and not (d.sources or d.targets or d.mode or d.fatalities):
@@ -286,6 +290,14 @@ class EventExtractor:
                 not (d.mode or d.fatalities or d.injured):
             return None  # "targeting 10 officials" with sanctions: violence needs a weapon or a victim toll
         return d
+
+    def _struck_from_afar(self, d: Draft) -> None:
+        """"Warplanes destroyed the arms depot", "drones hit weapons stores": weapons destroyed by an air or
+        artillery strike are the strike ACLED codes, not weapons seized or defused."""
+        subject = [t.i for s in children_with(d.trig, ("nsubj",)) for t in subtree(s)]
+        remote = [m for m in self._modes_in(d.trig.doc, sorted(subject)) if m.acled in self.coder.remote]
+        if remote:
+            d.type, d.mode, d.hints = EventType.ASSAULT, remote[0], []
 
     def _roles(self, d: Draft, actors: ActorIndex) -> None:
         tok, clash = d.trig, d.cue.acled == "clash"
