@@ -6,7 +6,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from ..types import AcledCode, ActorKind, EventType, Modality
-from .docfacts import children, facts, subtree
+from .docfacts import DocFacts, facts, subtree
 
 CODED_MODALITIES = frozenset({Modality.ASSERTED, Modality.CLAIMED, Modality.ALLEGED})
 STATE_KINDS = frozenset({ActorKind.STATE, ActorKind.GOVERNMENT, ActorKind.MILITARY, ActorKind.POLICE})
@@ -188,27 +188,30 @@ class AcledCoder:
         drivers", "a stone quarry"), the protest's stated cause ("over an attack on a leader", "demanding
         compensation for damaged crops") and symbolic burnings ("burned an effigy"), which ACLED's codebook
         leaves peaceful."""
-        lemma = facts(doc).lemma
+        f = facts(doc)
+        lemma, dep = f.lemma, f.dep
         own = {trig.i, *(a.i for a in trig.ancestors)} if trig is not None else set()
         out = set()
-        for i in range(start, end):
-            tok = doc[i]
-            if tok.dep_ == "compound" or self._in_cause(tok, start, own):
+        for i in range(start, end):  # by token index: every token is read, and its ancestors
+            if dep[i] == "compound" or self._in_cause(f, i, start, own):
                 continue
-            if lemma[i] == "burn" and any(c.dep_ == "dobj" and lemma[c.i] in self.symbolic for c in children(tok)):
+            if lemma[i] == "burn" and any(dep[c] == "dobj" and lemma[c] in self.symbolic for c in f.child_ix[i]):
                 continue
             out.add(lemma[i])
         return out
 
-    def _in_cause(self, tok, start: int, own: set[int]) -> bool:
-        """Whether ``tok`` is a cause preposition or lies under one ("over an attack"), or lies under a cause
+    def _in_cause(self, f: DocFacts, i: int, start: int, own: set[int]) -> bool:
+        """Whether token ``i`` is a cause preposition or lies under one ("over an attack"), or lies under a cause
         verb ("demanding compensation"), below the protest itself."""
-        lemma = facts(tok.doc).lemma
-        for anc in [tok, *tok.ancestors]:
-            if anc.i < start or anc.i in own:
+        lemma, dep, pos, head = f.lemma, f.dep, f.pos, f.head
+        anc = i
+        while True:  # the token, then its ancestors up to the root, as Token.ancestors walks them
+            if anc < start or anc in own:
                 return False  # the protest itself is under it: "rioted after ..." is not a cause of itself
-            if anc.dep_ == "prep" and lemma[anc.i] in self.cause_preps:
+            if dep[anc] == "prep" and lemma[anc] in self.cause_preps:
                 return True
-            if anc is not tok and anc.pos_ == "VERB" and lemma[anc.i] in self.cause_verbs:
+            if anc != i and pos[anc] == "VERB" and lemma[anc] in self.cause_verbs:
                 return True
-        return False
+            if head[anc] == anc:
+                return False
+            anc = head[anc]

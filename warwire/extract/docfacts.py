@@ -15,7 +15,9 @@ import weakref
 from collections.abc import Container
 from typing import NamedTuple
 
-from spacy.attrs import DEP, HEAD, LEMMA, LOWER, ORTH, SPACY
+import numpy as np
+from spacy.attrs import DEP, HEAD, LEMMA, LOWER, ORTH, POS, SPACY
+from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.tokens import Doc, Span, Token
 
 _FACTS: "weakref.WeakKeyDictionary[Doc, DocFacts]" = weakref.WeakKeyDictionary()
@@ -26,9 +28,9 @@ _LAST: tuple = (lambda: None, None)
 
 class DocFacts:
     """What one Doc says, by token index: sentence bounds, lower-cased lemmas and lower-cased words,
-    dependency labels, heads and children; and its text."""
+    dependency labels, coarse parts of speech, heads and children; and its text."""
 
-    __slots__ = ("text", "sent_start", "sent_end", "lemma", "lower", "dep", "head", "child_ix", "kids", "memo")
+    __slots__ = ("text", "sent_start", "sent_end", "lemma", "lower", "dep", "pos", "head", "child_ix", "kids", "memo")
 
     def __init__(self, doc: Doc):
         n = len(doc)
@@ -39,19 +41,22 @@ class DocFacts:
             self.sent_start[start:end] = [start] * (end - start)
             self.sent_end[start:end] = [end] * (end - start)
         # from the token arrays and the string store, as Doc.text, Token.lemma_ and Token.lower_ read
-        # them, without building a Token per word (twice as fast)
+        # them, without building a Token per word; each distinct hash is looked up once, and the columns
+        # are mapped in C (map over a dict's __getitem__) rather than in a comprehension
         strings = doc.vocab.strings
-        array = doc.to_array([ORTH, SPACY, LEMMA, LOWER, DEP, HEAD]) if n else None
-        rows = array[:, :5].tolist() if n else []
-        word = {h: strings[h] for row in rows for h in (row[0], row[3])}
-        lemma = {h: strings[h].lower() for h in {row[2] for row in rows}}
-        dep = {h: strings[h] for h in {row[4] for row in rows}}
-        self.text: str = "".join([word[row[0]] + " " if row[1] else word[row[0]] for row in rows])
-        self.lemma: list[str] = [lemma[row[2]] for row in rows]
-        self.lower: list[str] = [word[row[3]] for row in rows]
-        self.dep: list[str] = [dep[row[4]] for row in rows]
+        array = doc.to_array([ORTH, SPACY, LEMMA, LOWER, DEP, POS, HEAD]) if n else None
+        orth, spacy, lemmas, lowers, deps, pos = array[:, :6].T.tolist() if n else ([], [], [], [], [], [])
+        word = {h: strings[h] for h in {*orth, *lowers}}
+        lemma = {h: strings[h].lower() for h in set(lemmas)}
+        dep = {h: strings[h] for h in set(deps)}
+        words = list(map(word.__getitem__, orth))
+        self.text: str = "".join([w + " " if sp else w for w, sp in zip(words, spacy)])
+        self.lemma: list[str] = list(map(lemma.__getitem__, lemmas))
+        self.lower: list[str] = list(map(word.__getitem__, lowers))
+        self.dep: list[str] = list(map(dep.__getitem__, deps))
+        self.pos: list[str] = list(map(POS_NAMES.__getitem__, pos))  # as Token.pos_ names them
         # HEAD is an offset stored unsigned: read it back signed
-        self.head: list[int] = [i + off for i, off in enumerate(array[:, 5].astype("int64").tolist())] if n else []
+        self.head: list[int] = (array[:, 6].astype("int64") + np.arange(n)).tolist() if n else []
         # a token's children in text order, as Token.children gives them (it scans the token's edges,
         # which always hold every child, for the tokens whose head it is), without a Token per child
         self.child_ix: list[list[int]] = [[] for _ in range(n)]
@@ -104,13 +109,18 @@ class Kid(NamedTuple):
     lower: str
 
 
+_new_tuple = tuple.__new__
+
+
 def kids(tok: Token) -> tuple[Kid, ...]:
     """``tok.children`` (in the same order) as ``Kid`` tuples, read from the Doc once per token: the
     rules test a trigger's children a dozen times, and each ``tok.children`` builds a Token per child."""
     f = facts(tok.doc)
     found = f.kids.get(tok.i)
     if found is None:
-        found = f.kids[tok.i] = tuple([Kid(c, f.dep[c], f.lower[c]) for c in f.child_ix[tok.i]])
+        dep, lower = f.dep, f.lower
+        # tuple.__new__ builds the same Kid as Kid(...) without the Python-level __new__ a NamedTuple adds
+        found = f.kids[tok.i] = tuple([_new_tuple(Kid, (c, dep[c], lower[c])) for c in f.child_ix[tok.i]])
     return found
 
 

@@ -164,10 +164,13 @@ class EventExtractor:
     # ---------------------------------------------------------------- triggers
 
     def _triggers(self, doc: Doc, actors: ActorIndex):
-        for tok in (doc[i] for i in self._trigger_positions(facts(doc))):
-            joined_word = tok.i > 1 and doc[tok.i - 1].text in ("-", "–") and not doc[tok.i - 2].whitespace_
+        f = facts(doc)
+        for tok in (doc[i] for i in self._trigger_positions(f)):
+            # the word before read from the lower-cased words ("-" is its own lower case): no Token for it
+            hyphen_before = tok.i > 1 and f.lower[tok.i - 1] in ("-", "–")
+            joined_word = hyphen_before and not doc[tok.i - 2].whitespace_
             if tok.pos_ not in ("VERB", "NOUN", "PROPN", "ADP", "ADV") and not joined_word or \
-                    tok.dep_ == "compound" and not (tok.i > 1 and doc[tok.i - 1].text in ("-", "–")):
+                    tok.dep_ == "compound" and not hyphen_before:
                 continue  # (the parser may tag the end of "counter-offensive" an adjective)
             if joined_word:
                 first = doc[tok.i - 2].lower_
@@ -534,10 +537,11 @@ class EventExtractor:
         """The means: the cue's own mode, then mode words in the trigger's phrase, then in its sentence;
         among several, the most specific kind of weapon wins (a suicide bomb is also an explosive)."""
         own = ModeCue(d.cue.mode, None) if d.cue.mode else None
-        phrase = _own_phrase(d.trig)
-        if d.trig.dep_ == "pobj":
-            phrase.append(d.trig.head.head)
-        found = self._modes_in(d.trig.doc, sorted(t.i for t in phrase)) or self._sentence_modes(d.trig)
+        f = facts(d.trig.doc)
+        phrase = _own_phrase_ix(f, d.trig.i)
+        if f.dep[d.trig.i] == "pobj":
+            phrase.append(f.head[f.head[d.trig.i]])
+        found = self._modes_in(d.trig.doc, sorted(phrase)) or self._sentence_modes(d.trig)
         if not found:
             d.mode = own
             return
@@ -1645,18 +1649,16 @@ def _own_setting(tok: Token) -> bool:
     return any(c.i != tok.i and c.ent_type_ == "DATE" for c in subtree(tok))
 
 
-def _own_phrase(tok: Token) -> list[Token]:
-    """The trigger's subtree without the other clauses hanging off it (conjuncts, relative clauses)."""
-    f = facts(tok.doc)
+def _own_phrase_ix(f: DocFacts, i: int) -> list[int]:
+    """The indices of token ``i``'s subtree without the other clauses hanging off it (conjuncts, relative
+    clauses), walked by index: no Token is built."""
     child_ix, dep = f.child_ix, f.dep
-    # walked by index (a Token is built only for what is returned)
-    out, stack = [tok.i], [c for c in child_ix[tok.i] if dep[c] not in ("conj", "relcl", "advcl", "ccomp", "cc")]
+    out, stack = [i], [c for c in child_ix[i] if dep[c] not in ("conj", "relcl", "advcl", "ccomp", "cc")]
     while stack:
         t = stack.pop()
         out.append(t)
         stack.extend(c for c in child_ix[t] if dep[c] not in ("conj", "relcl", "advcl", "ccomp"))
-    doc = tok.doc
-    return [tok, *(doc[i] for i in out[1:])]
+    return out
 
 
 def _present(tok: Token) -> bool:

@@ -12,7 +12,7 @@ from spacy.tokens import Token
 
 from ..kb.cues import Lexicon
 from ..types import Modality
-from .docfacts import children_with, kids, subtree
+from .docfacts import children_with, facts, kids, subtree
 
 # Dependencies through which a governing verb's meaning reaches the trigger.
 GOVERNING = frozenset({"xcomp", "ccomp", "dobj", "pobj", "prep", "advcl", "acl", "pcomp", "conj", "attr", "oprd",
@@ -44,8 +44,19 @@ class ModalityReader:
         self.condition_marks = f("condition_marks")
         self.conditional_threats = self.coercive | f("threat_when_conditional")
         self.allege_needs, self.allege_compl = f("allege_needs_complement"), f("allege_complements")
+        self.reporting = self.speech | self.claim | self.allege | self.deny
 
     def negated(self, tok: Token) -> bool:
+        """Whether ``tok`` is negated; read once per token (the triggers of a sentence climb through the
+        same governing verbs)."""
+        memo = facts(tok.doc).memo
+        key = (self, "negated", tok.i)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = self._negated(tok)
+        return found
+
+    def _negated(self, tok: Token) -> bool:
         own = kids(tok)
         if any(c.dep == "neg" for c in own):
             return True
@@ -92,7 +103,7 @@ class ModalityReader:
                 tok = head
                 continue
             lemma = head.lemma_.lower()
-            if dep == "ccomp" and tok.i < head.i and lemma not in self.speech | self.claim | self.allege | self.deny:
+            if dep == "ccomp" and tok.i < head.i and lemma not in self.reporting:
                 break  # "they staged a sit-in; they also demanded ...": a clause before a demand is no demand
             if head.pos_ in ("VERB", "AUX", "NOUN") or head.pos_ == "ADJ" and head.lemma_.lower() in self.plan:
                 if self.negated(head) and head.pos_ != "NOUN":
