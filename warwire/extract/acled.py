@@ -6,7 +6,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from ..types import AcledCode, ActorKind, EventType, Modality
-from .docfacts import DocFacts, facts, subtree
+from .docfacts import DocFacts, facts, span_text, subtree
 
 CODED_MODALITIES = frozenset({Modality.ASSERTED, Modality.CLAIMED, Modality.ALLEGED})
 STATE_KINDS = frozenset({ActorKind.STATE, ActorKind.GOVERNMENT, ActorKind.MILITARY, ActorKind.POLICE})
@@ -106,7 +106,7 @@ class AcledCoder:
             return kinds
         lemma = facts(victims[0].doc).lemma
         words = {lemma[t.i] for v in victims for t in subtree(v)}
-        text = " ".join(v.doc[v.left_edge.i:v.right_edge.i + 1].text.lower() for v in victims)
+        text = " ".join(span_text(v.doc[v.left_edge.i:v.right_edge.i + 1]).lower() for v in victims)
         if any(mark in text for mark in self.unarmed_marks):
             return [ActorKind.CIVILIANS if k in self.armed else k for k in kinds] or [ActorKind.CIVILIANS]
         if words & self.armed_victim_words and not any(k in self.armed for k in kinds):

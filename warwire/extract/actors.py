@@ -16,7 +16,7 @@ from spacy.util import filter_spans
 from ..kb.actors import ActorEntry, ActorKB, Restyle
 from ..kb.gazetteer import place_words
 from ..types import Actor, ActorKind, Span
-from .docfacts import children, children_with, facts, kids
+from .docfacts import children, children_with, facts, kids, span_text
 
 log = logging.getLogger(__name__)
 
@@ -349,7 +349,7 @@ class ActorFinder:
         forms = self.forms[key]
         if any(sf.role == "generic" for sf in forms):
             return True
-        if span.text.islower() and any(not sf.text.islower() for sf in forms):
+        if span_text(span).islower() and any(not sf.text.islower() for sf in forms):
             return False
         return True
 
@@ -454,26 +454,27 @@ class ActorFinder:
 
     def _add_generic(self, idx: ActorIndex, doc: Doc, span: SpacySpan, gid: str) -> None:
         tpl = self.kb.generic[gid]
+        f = facts(doc)  # the root's words and the next word read by index: no Token for them
         root = span.root
+        r = root.i
         if gid in ("government", "military") and len(span) == 1 and root.tag_ not in ("NNS", "NNPS") and \
-                not any(c.lower_ == "the" for c in children(root)) and \
-                (root.pos_ == "ADJ" or root.dep_ in ("amod", "compound", "nmod")):
+                not any(f.lower[c] == "the" for c in f.child_ix[r]) and \
+                (f.pos[r] == "ADJ" or f.dep[r] in ("amod", "compound", "nmod")):
             return  # "a military operation": an attribute, not an actor
-        if root.pos_ not in ("NOUN", "PROPN"):
+        if f.pos[r] not in ("NOUN", "PROPN"):
             return
         if self._in_group_name(idx, doc, span):
             return
-        nxt = doc[span.end] if span.end < len(doc) else None
-        if nxt is not None and (nxt.pos_ == "PROPN" or nxt.ent_type_ in ("ORG", "PERSON", "NORP")):
+        if span.end < len(doc) and (f.pos[span.end] == "PROPN" or doc[span.end].ent_type_ in ("ORG", "PERSON", "NORP")):
             return  # "armed group Nujaba": the name is the actor
-        if root.dep_ == "appos" or any(c.lower_ in ("a", "an", "another") for c in children(root)) and \
-                root.dep_ in ("attr", "appos"):
+        if f.dep[r] == "appos" or any(f.lower[c] in ("a", "an", "another") for c in f.child_ix[r]) and \
+                f.dep[r] in ("attr", "appos"):
             return  # "X, a small armed group that ...": a description of X, not another actor
         prev = idx.tok.get(span.start - 1)
         if prev is not None and prev.entry is not None and prev.generic is None and \
                 prev.entry.kind not in (ActorKind.STATE,):
             return  # "JNIM militants": the group named just before is the actor
-        idx.add(AMention(span.start, span.end, span.start_char, span.end_char, f"generic:{gid}", None, span.text,
+        idx.add(AMention(span.start, span.end, span.start_char, span.end_char, f"generic:{gid}", None, span_text(span),
                          tpl.kind, None, generic=gid))
 
     # ---------------------------------------------------------------- named entities the base lacks
@@ -635,10 +636,10 @@ def name_after(doc: Doc, i: int, accept) -> SpacySpan | None:
 
 
 def _dateline(span: SpacySpan) -> bool:
-    doc = span.doc
-    at_start = span.start == 0 or "\n" in doc[span.start - 1].text + doc[span.start - 1].whitespace_
-    nxt = doc[span.end].text if span.end < len(doc) else ""
-    return at_start and span.text.isupper() and nxt in ("-", "–", "—", ",", "(", ":")
+    word = facts(span.doc).word  # (a token's trailing whitespace is one space or none: never a line break)
+    at_start = span.start == 0 or "\n" in word[span.start - 1]
+    nxt = word[span.end] if span.end < len(word) else ""
+    return at_start and span_text(span).isupper() and nxt in ("-", "–", "—", ",", "(", ":")
 
 
 def _inside_longer_place(span: SpacySpan) -> bool:
@@ -741,17 +742,15 @@ def _description_after(doc: Doc, i: int) -> set[str]:
 def _trim(ent: SpacySpan) -> SpacySpan | None:
     """Cut an entity at a line break and strip a leading article or trailing possessive."""
     doc = ent.doc
+    f = facts(doc)
     start, end = ent.start, ent.end
-    for t in ent:
-        if "\n" in t.text or t.text in ("(", ")", "[", "]"):
-            end = t.i
+    for i in range(ent.start, ent.end):  # (a token's trailing whitespace is one space or none: never a line break)
+        if "\n" in f.word[i] or f.word[i] in ("(", ")", "[", "]"):
+            end = i
             break
-        if "\n" in t.whitespace_ and t.i < ent.end - 1:
-            end = t.i + 1
-            break
-    while start < end and doc[start].lower_ in ("the", "a", "an"):
+    while start < end and f.lower[start] in ("the", "a", "an"):
         start += 1
-    while end > start and doc[end - 1].lower_ in ("'s", "’s", "'"):
+    while end > start and f.lower[end - 1] in ("'s", "’s", "'"):
         end -= 1
     if start >= end:
         return None

@@ -16,7 +16,7 @@ from collections.abc import Container
 from typing import NamedTuple
 
 import numpy as np
-from spacy.attrs import DEP, HEAD, LEMMA, LOWER, ORTH, POS, SPACY
+from spacy.attrs import DEP, ENT_TYPE, HEAD, LEMMA, LOWER, ORTH, POS, SPACY
 from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.tokens import Doc, Span, Token
 
@@ -27,10 +27,11 @@ _LAST: tuple = (lambda: None, None)
 
 
 class DocFacts:
-    """What one Doc says, by token index: sentence bounds, lower-cased lemmas and lower-cased words,
+    """What one Doc says, by token index: sentence bounds, words, lower-cased lemmas and lower-cased words,
     dependency labels, coarse parts of speech, heads and children; and its text."""
 
-    __slots__ = ("text", "sent_start", "sent_end", "lemma", "lower", "dep", "pos", "head", "child_ix", "kids", "memo")
+    __slots__ = ("text", "sent_start", "sent_end", "word", "space", "lemma", "lower", "dep", "pos", "head", "child_ix",
+                 "kids", "memo")
 
     def __init__(self, doc: Doc):
         n = len(doc)
@@ -49,8 +50,9 @@ class DocFacts:
         word = {h: strings[h] for h in {*orth, *lowers}}
         lemma = {h: strings[h].lower() for h in set(lemmas)}
         dep = {h: strings[h] for h in set(deps)}
-        words = list(map(word.__getitem__, orth))
-        self.text: str = "".join([w + " " if sp else w for w, sp in zip(words, spacy)])
+        self.word: list[str] = list(map(word.__getitem__, orth))  # as Token.text gives them
+        self.space: list[int] = spacy  # 1: a space follows the word (Token.whitespace_ is " "), else 0
+        self.text: str = "".join([w + " " if sp else w for w, sp in zip(self.word, spacy)])
         self.lemma: list[str] = list(map(lemma.__getitem__, lemmas))
         self.lower: list[str] = list(map(word.__getitem__, lowers))
         self.dep: list[str] = list(map(dep.__getitem__, deps))
@@ -66,6 +68,16 @@ class DocFacts:
         self.kids: dict[int, tuple[Kid, ...]] = {}
         # per-document results a stage memoises under its own keys; never spaCy objects (they hold the Doc)
         self.memo: dict = {}
+
+    def ent_types(self, doc: Doc) -> list[str]:
+        """Each token's ``ent_type_`` ("" outside an entity), read once per Doc."""
+        found = self.memo.get("ent_types")
+        if found is None:
+            strings = doc.vocab.strings
+            hashes = doc.to_array([ENT_TYPE]).tolist() if len(doc) else []
+            label = {h: strings[h] for h in set(hashes)}
+            found = self.memo["ent_types"] = list(map(label.__getitem__, hashes))
+        return found
 
     def where(self, words: Container[str], attr: str = "lower") -> list[int]:
         """Positions of the tokens whose lower-cased word (``attr="lemma"``: lemma) is one of ``words``:
@@ -156,6 +168,16 @@ def subtree_ix(f: DocFacts, i: int) -> list[int]:
     return out
 
 
+def ancestors_ix(f: DocFacts, i: int) -> list[int]:
+    """The indices of ``Token.ancestors`` of token ``i``: its head, the head's head, ... up to the root."""
+    out: list[int] = []
+    head = f.head
+    while head[i] != i:
+        i = head[i]
+        out.append(i)
+    return out
+
+
 def conjuncts(tok: Token) -> tuple[Token, ...]:
     """``tok.conjuncts``: climb the "conj" links to the first conjunct, then gather every right child
     reached by "conj" from it, in spaCy's order; the token itself left out."""
@@ -171,6 +193,11 @@ def conjuncts(tok: Token) -> tuple[Token, ...]:
                 output.append(c)
                 queue.append(c)
     return tuple([doc[i] for i in output if i != tok.i])
+
+
+def span_text(span: Span) -> str:
+    """``span.text``, sliced from the Doc's text read once: ``Span.text`` builds a Token for every word."""
+    return facts(span.doc).text[span.start_char:span.end_char]
 
 
 def sentence(tok: Token) -> Span:

@@ -19,8 +19,8 @@ from . import timex
 from .acled import CODED_MODALITIES, AcledCoder
 from .subtype import features as subtype_features
 from .actors import ARMED_KINDS, AMention, ActorFinder, ActorIndex
-from .docfacts import (DocFacts, children, children_with, conjuncts, facts, has_child, kids, sent_end, sent_start,
-                       sentence, subtree)
+from .docfacts import (DocFacts, ancestors_ix, children, children_with, conjuncts, facts, has_child, kids, sent_end, sent_start,
+                       sentence, span_text, subtree, subtree_ix)
 from .modality import Frame, ModalityReader
 from .places import CITY_FEATURES, PlaceIndex, PMention, coded_at, km_apart
 from .quantities import Counter
@@ -1443,18 +1443,20 @@ class EventExtractor:
         return None
 
     def _date(self, d: Draft, doc: Doc, ctx: "_DateContext", sent: SpacySpan) -> TimeSpan | None:
+        f = facts(doc)  # the trees walked by token index
         ents = [e for e in ctx.ents if sent.start <= e.start < sent.end]
-        governing = {t.i for trig in d.tokens for t in [trig, *trig.ancestors]}
-        own_phrases = {t.i for trig in d.tokens for t in subtree(trig)} if ents else set()
+        governing = {a for trig in d.tokens for a in (trig.i, *ancestors_ix(f, trig.i))}
+        own_phrases = {t for trig in d.tokens for t in subtree_ix(f, trig.i)} if ents else set()
         scored = []
         for e in ents:
             span = ctx.resolved(e)
             if span is None:
                 continue
-            attached = any(a.i in governing for a in [e.root, *list(e.root.ancestors)[:2]])
-            own = e.root.i in own_phrases
+            root = e.root.i
+            attached = any(a in governing for a in (root, *ancestors_ix(f, root)[:2]))
+            own = root in own_phrases
             # "until 26 March", "since December": a bound of something else, not the event's own date
-            bound = e.start > 0 and doc[e.start - 1].lower_ in BOUND_WORDS
+            bound = e.start > 0 and f.lower[e.start - 1] in BOUND_WORDS
             scored.append(((not bound, own, attached, -abs(e.start - d.trig.i)), span, e))
         if not scored:  # dates the NER missed: "Around 21 February 2022 (as reported), ..."
             for a, b, span in ctx.dates_in(sent):
@@ -1464,7 +1466,7 @@ class EventExtractor:
             if rng is not None:
                 return rng
         if scored and not any(key[0] for key, _, _ in scored) and \
-                all(doc[e.start - 1].lower_ in DEADLINE_WORDS for _, _, e in scored):
+                all(f.lower[e.start - 1] in DEADLINE_WORDS for _, _, e in scored):
             # "has threatened a strike if ... by Friday": a deadline bounds what is asked, it is not when the
             # threat was made; the sentence has no date of its own
             scored = []
@@ -1477,7 +1479,7 @@ class EventExtractor:
             return TimeSpan(ctx.published, ctx.published, Precision.DAY, None)
         if ctx.last is not None:
             return ctx.last
-        earlier = _previous_date(doc, sent, ctx.published)
+        earlier = _previous_date(ctx, sent)
         if earlier is not None:  # "On 28 January, ... He was shot dead.": the story's date carries on
             return earlier
         if ctx.published:
@@ -1518,16 +1520,18 @@ class _DateContext:
     def dates_in(self, sent: SpacySpan) -> list[tuple[int, int, TimeSpan]]:
         """Dates the NER missed in ``sent`` (``timex.find_dates``)."""
         if sent.start not in self._found:
-            self._found[sent.start] = timex.find_dates(sent.text, self.published)
+            self._found[sent.start] = timex.find_dates(span_text(sent), self.published)
         return self._found[sent.start]
 
 
 def _linked(tokens: list[Token], tok: Token) -> bool:
     """Whether ``tok`` is within a few dependency steps of one of ``tokens`` (ancestor or descendant)."""
+    f = facts(tok.doc)  # ancestors by index: a Token compares equal to another only at the same place
+    above = ancestors_ix(f, tok.i)
     for t in tokens:
-        if t in tok.ancestors and _distance(tok, t) <= 4:
+        if t.i in above and _distance(tok, t) <= 4:
             return True
-        if tok in t.ancestors and _distance(t, tok) <= 4:
+        if tok.i in ancestors_ix(f, t.i) and _distance(t, tok) <= 4:
             return True
         if t.head.i == tok.head.i and t.dep_ == tok.dep_ == "conj":
             return True
@@ -1550,16 +1554,17 @@ def _verb_list(a: "Draft", b: "Draft") -> bool:
 
 
 def _distance(low: Token, high: Token) -> int:
-    n, t = 0, low
-    while t.i != high.i and t.head.i != t.i:
-        t, n = t.head, n + 1
+    head = facts(low.doc).head
+    n, t = 0, low.i
+    while t != high.i and head[t] != t:
+        t, n = head[t], n + 1
     return n
 
 
-def _previous_date(doc: Doc, sent, published) -> TimeSpan | None:
+def _previous_date(ctx: _DateContext, sent) -> TimeSpan | None:
     """The last day-precise date told before this sentence."""
-    for e in reversed([e for e in doc.ents if e.label_ == "DATE" and e.end <= sent.start]):
-        span = _resolve_ent(e, published)
+    for e in reversed([e for e in ctx.ents if e.label_ == "DATE" and e.end <= sent.start]):
+        span = ctx.resolved(e)
         if span is not None and span.precision == Precision.DAY:
             return span
     return None
@@ -1568,16 +1573,18 @@ def _previous_date(doc: Doc, sent, published) -> TimeSpan | None:
 def _resolve_ent(e, published) -> TimeSpan | None:
     """Resolve a DATE entity, taking back a day number the NER left out ("10 [April 2022]")."""
     doc = e.doc
-    if timex.DURATION.match(e.text) and (e.end < len(doc) and doc[e.end].lower_ == "of" or
-                                         e.start > 0 and doc[e.start - 1].lower_ in ("for", "over", "within")):
+    f = facts(doc)
+    text = span_text(e)
+    if timex.DURATION.match(text) and (e.end < len(doc) and f.lower[e.end] == "of" or
+                                       e.start > 0 and f.lower[e.start - 1] in ("for", "over", "within")):
         return None  # "after two days of fighting", "for three weeks": how long, not when
     for back in (2, 1):
         start = e.start - back
-        if start >= facts(doc).sent_start[e.start] and doc[start].like_num:
-            span = timex.resolve(doc[start:e.end].text, published)
+        if start >= f.sent_start[e.start] and doc[start].like_num:
+            span = timex.resolve(span_text(doc[start:e.end]), published)
             if span is not None and span.precision == Precision.DAY:
                 return span
-    return timex.resolve(e.text, published)
+    return timex.resolve(text, published)
 
 
 def _from_targets(actors: ActorIndex, verb: Token) -> list[str]:
