@@ -164,25 +164,26 @@ class EventExtractor:
     # ---------------------------------------------------------------- triggers
 
     def _triggers(self, doc: Doc, actors: ActorIndex):
-        f = facts(doc)
-        for tok in (doc[i] for i in self._trigger_positions(f)):
-            # the word before read from the lower-cased words ("-" is its own lower case): no Token for it
-            hyphen_before = tok.i > 1 and f.lower[tok.i - 1] in ("-", "–")
-            joined_word = hyphen_before and not doc[tok.i - 2].whitespace_
-            if tok.pos_ not in ("VERB", "NOUN", "PROPN", "ADP", "ADV") and not joined_word or \
-                    tok.dep_ == "compound" and not hyphen_before:
+        f = facts(doc)  # the words read by token index ("-" is its own lower case)
+        ent_type = f.ent_types(doc)
+        for i in self._trigger_positions(f):
+            hyphen_before = i > 1 and f.lower[i - 1] in ("-", "–")
+            joined_word = hyphen_before and not f.space[i - 2]
+            pos = f.pos[i]
+            if pos not in ("VERB", "NOUN", "PROPN", "ADP", "ADV") and not joined_word or \
+                    f.dep[i] == "compound" and not hyphen_before:
                 continue  # (the parser may tag the end of "counter-offensive" an adjective)
+            tok = doc[i]
             if joined_word:
-                first = doc[tok.i - 2].lower_
-                joined = self._cue_text(first + tok.lower_, "NOUN") or self._cue_text(first + tok.lemma_.lower(),
-                                                                                        "NOUN")
+                first = f.lower[i - 2]
+                joined = self._cue_text(first + f.lower[i], "NOUN") or self._cue_text(first + f.lemma[i], "NOUN")
                 if joined is not None:  # "shoot-out" is a shootout, "shoot-outs" shootouts
                     yield tok, joined
                 continue  # "Iran-backed", "so-called", "US-led": a modifier, not an event
-            if tok.pos_ in ("ADP", "ADV"):
+            if pos in ("ADP", "ADV"):
                 continue  # only as the end of a hyphenated word ("sit-in")
-            m = actors.tok.get(tok.i)
-            if m is not None and not m.descriptive or tok.ent_type_ in ("DATE", "TIME"):
+            m = actors.tok.get(i)
+            if m is not None and not m.descriptive or ent_type[i] in ("DATE", "TIME"):
                 continue
             cue = self._cue(tok)
             if cue is not None:
@@ -199,14 +200,15 @@ class EventExtractor:
         return next((c for c in self.lex.lookup(text, pos) if c.requires_dep is None), None)
 
     def _cue(self, tok: Token) -> Cue | None:
-        lemma = tok.lemma_.lower()
+        f = facts(tok.doc)
+        lemma = f.lemma[tok.i]
         if lemma in self.lex.negative:
             return None
-        pos = "NOUN" if tok.pos_ == "PROPN" else tok.pos_
-        for cue in self.lex.lookup(lemma, pos) or self.lex.lookup(tok.lower_, pos):  # conditional cues first
+        pos = "NOUN" if f.pos[tok.i] == "PROPN" else f.pos[tok.i]
+        for cue in self.lex.lookup(lemma, pos) or self.lex.lookup(f.lower[tok.i], pos):  # conditional cues first
             if cue.requires_dep is None:
                 return cue
-            lemma_of = facts(tok.doc).lemma
+            lemma_of = f.lemma
             if any(c.dep == cue.requires_dep and (not cue.requires or lemma_of[c.i] in cue.requires or
                                                   self._measured(tok.doc[c.i]) & cue.requires or
                                                   self._compounds(tok.doc[c.i]) & cue.requires)
@@ -808,10 +810,15 @@ class EventExtractor:
     def _merge(self, drafts: list[Draft]) -> list[Draft]:
         """One event per set of same-type triggers linked in the parse ("killed ... in a drone attack")."""
         out: list[Draft] = []
+        # Only a host of the trigger's own sentence can take it in (_same_event: the parse links no two
+        # sentences), so each trigger is tried against those, in the same order
+        by_sentence: dict[int, list[Draft]] = {}
         for d in sorted(drafts, key=lambda d: d.trig.i):
-            host = next((o for o in out if self._same_event(o, d)), None)
+            hosts = by_sentence.setdefault(sent_start(d.trig), [])
+            host = next((o for o in hosts if self._same_event(o, d)), None)
             if host is None:
                 out.append(d)
+                hosts.append(d)
                 continue
             host.tokens.append(d.trig)
             host.hints += [h for h in d.hints if h not in host.hints]
@@ -1419,18 +1426,19 @@ class EventExtractor:
         carriers = [*d.tokens, *([d.frame.carrier] if d.frame.carrier is not None else [])]
         aims = [c for trig in carriers for c in children_with(trig, ("advcl", "xcomp")) if
                 c.pos_ == "VERB" and c.lemma_.lower() in self.place_verbs]
+        f = facts(d.trig.doc)  # the phrases walked by token index
         for trig in [*carriers, *aims]:
-            for prep in children(trig):
-                if prep.dep_ == "prep" and prep.lower_ in LOCATIVE or \
-                        prep.dep_ == "dobj" and trig.lemma_.lower() in self.place_verbs:
-                    for t in subtree(prep):
-                        m = places.tok.get(t.i)
+            for prep in f.child_ix[trig.i]:
+                if f.dep[prep] == "prep" and f.lower[prep] in LOCATIVE or \
+                        f.dep[prep] == "dobj" and f.lemma[trig.i] in self.place_verbs:
+                    for t in subtree_ix(f, prep):
+                        m = places.tok.get(t)
                         if m is not None and not m.attributive and \
                                 (m.entry is not None or m.hint or places.country_of(m)):
-                            cands.append((trig not in aims, _feature_rank(m), prep.i < trig.i, t.i, m))
+                            cands.append((trig not in aims, _feature_rank(m), prep < trig.i, t, m))
         if cands:  # what it was aimed at ("..., targeting X") before where it was launched from or in
             return min(cands, key=lambda c: c[:4])[4]
-        clause = {t.i for trig in d.tokens for t in subtree(_clause(trig))}
+        clause = {t for trig in d.tokens for t in subtree_ix(f, _clause(trig).i)}
         in_sent = [m for m in places.mentions if sent.start <= m.start < sent.end and not m.attributive]
         best = [m for m in in_sent if m.start in clause] or in_sent
         if best:
