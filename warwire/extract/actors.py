@@ -16,7 +16,7 @@ from spacy.util import filter_spans
 from ..kb.actors import ActorEntry, ActorKB, Restyle
 from ..kb.gazetteer import place_words
 from ..types import Actor, ActorKind, Span
-from .docfacts import children, children_with, facts, kids, span_text
+from .docfacts import children_with, facts, kids, span_text
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +84,14 @@ class ActorIndex:
     not_places: set[int] = field(default_factory=set)        # tokens of names of weapons and buildings: neither
     keys: dict[str, AMention] = field(default_factory=dict)   # key -> first mention
     collective: frozenset[str] = frozenset()  # "a group of X", "members of X": X is the actor
+    _ents: tuple | None = None
+
+    def ents(self) -> tuple[SpacySpan, ...]:
+        """``doc.ents``, read once: every read of ``Doc.ents`` builds a Span per entity, and the actor, place
+        and event stages all go through them."""
+        if self._ents is None:
+            self._ents = self.doc.ents
+        return self._ents
 
     def add(self, m: AMention) -> None:
         if any(i in self.tok for i in range(m.start, m.end)):
@@ -153,11 +161,12 @@ class ActorIndex:
         if key:
             m = self.keys.get(key)
             if m is not None and m.generic is not None:  # "rebels of the Red Dawn Front": the named group
-                for c in children(token):
-                    if c.dep_ in ("compound", "nmod", "amod") and c.i < token.i:  # "IS Sahel militants"
-                        named = [self.actor_at(c)]
-                    elif c.dep_ == "prep" and c.lower_ in ("of", "from"):
-                        named = [self.actor_at(g) for g in children_with(c, ("pobj",))]
+                f = facts(token.doc)  # the modifiers read by token index
+                for c in f.child_ix[token.i]:
+                    if f.dep[c] in ("compound", "nmod", "amod") and c < token.i:  # "IS Sahel militants"
+                        named = [self._actor_at(c)]
+                    elif f.dep[c] == "prep" and f.lower[c] in ("of", "from"):
+                        named = [self._actor_at(g) for g in f.child_ix[c] if f.dep[g] == "pobj"]
                     else:
                         continue
                     named = [k for k in named if k and self.keys[k].generic is None and
@@ -365,7 +374,7 @@ class ActorFinder:
                 return
             if sf.role == "demonym":
                 return  # an attribute ("Iraqi armed group"): events may still read it as a source
-            if _inside_longer_place(span) or _dateline(span):
+            if _inside_longer_place(span, idx) or _dateline(span):
                 return  # "Mexico" in "New Mexico"; "MOGADISHU -" opening a report is where it was filed
             if self._is_locative(span) or sf.role == "capital" and not (_acts(span) or self._addressed(span)):
                 idx.place_tokens.update(range(span.start, span.end))
@@ -380,15 +389,16 @@ class ActorFinder:
 
     def _state_noun(self, idx: ActorIndex, doc: Doc, span: SpacySpan, iso3: str) -> bool:
         """"US forces", "Iraq's army", "Iraqi security forces": the state's actor of that role."""
+        f = facts(doc)  # the words after the name read by token index (lower_id: the hashes with_state is keyed by)
         j = span.end
-        if j < len(doc) and doc[j].lower_ in ("'s", "’s"):
+        if j < len(doc) and f.lower[j] in ("'s", "’s"):
             j += 1
         shared = j
-        while shared + 1 < len(doc) and doc[shared].lower_ in ("and", "or", ",") and self.demonym(doc[shared + 1]):
+        while shared + 1 < len(doc) and f.lower[shared] in ("and", "or", ",") and self.demonym(doc[shared + 1]):
             shared += 2  # "Ukrainian and Russian forces": the role after the last nationality is each one's
         if shared != j:
             role = next((r for n in range(min(self.with_state_max, len(doc) - shared), 0, -1)
-                         if (r := self.with_state.get(tuple(t.lower for t in doc[shared:shared + n])))), None)
+                         if (r := self.with_state.get(tuple(f.lower_id[shared:shared + n])))), None)
             entry = self.kb.state_role(iso3, role) if role else None
             if entry is not None:
                 idx.add(AMention(span.start, span.end, span.start_char, span.end_char, entry.id, entry, span.text,
@@ -396,10 +406,10 @@ class ActorFinder:
                 return True
         for skip in (0, 1):  # allow one adjective between: "Iraqi senior officials"
             k = j + skip
-            if skip and (k > len(doc) or doc[j].pos_ != "ADJ"):
+            if skip and (k > len(doc) or f.pos[j] != "ADJ"):
                 break
             for n in range(min(self.with_state_max, len(doc) - k), 0, -1):
-                role = self.with_state.get(tuple(t.lower for t in doc[k:k + n]))
+                role = self.with_state.get(tuple(f.lower_id[k:k + n]))
                 if role:
                     entry = self.kb.state_role(iso3, role)
                     if entry is None:
@@ -481,7 +491,7 @@ class ActorFinder:
 
     def _add_ner(self, idx: ActorIndex, doc: Doc) -> None:
         persons: dict[str, str] = {}
-        for ent in doc.ents:
+        for ent in idx.ents():
             if any(i in idx.tok for i in range(ent.start, ent.end)):
                 continue
             ent = _trim(ent)
@@ -642,12 +652,12 @@ def _dateline(span: SpacySpan) -> bool:
     return at_start and span_text(span).isupper() and nxt in ("-", "–", "—", ",", "(", ":")
 
 
-def _inside_longer_place(span: SpacySpan) -> bool:
+def _inside_longer_place(span: SpacySpan, idx: ActorIndex) -> bool:
     memo = facts(span.doc).memo
     places = memo.get("gpe_loc_ents")
-    if places is None:  # Doc.ents builds every entity's Span: read them once per Doc
+    if places is None:
         # the NER may take the article in ("The United Arab Emirates"): that is no longer name
-        places = memo["gpe_loc_ents"] = [(s + (span.doc[s].lower_ == "the"), s, e) for e in span.doc.ents
+        places = memo["gpe_loc_ents"] = [(s + (span.doc[s].lower_ == "the"), s, e) for e in idx.ents()
                                          if e.label_ in ("GPE", "LOC") for s, e in [(e.start, e.end)]]
     return any(s <= span.start and span.end <= e and (bare, e) != (span.start, span.end) and
                (s, e) != (span.start, span.end) for bare, s, e in places)

@@ -30,8 +30,8 @@ class DocFacts:
     """What one Doc says, by token index: sentence bounds, words, lower-cased lemmas and lower-cased words,
     dependency labels, coarse parts of speech, heads and children; and its text."""
 
-    __slots__ = ("text", "sent_start", "sent_end", "word", "space", "lemma", "lower", "dep", "pos", "head", "child_ix",
-                 "kids", "memo")
+    __slots__ = ("text", "sent_start", "sent_end", "word", "space", "lemma", "lower", "lower_id", "dep", "pos", "head",
+                 "child_ix", "kids", "memo")
 
     def __init__(self, doc: Doc):
         n = len(doc)
@@ -55,6 +55,7 @@ class DocFacts:
         self.text: str = "".join([w + " " if sp else w for w, sp in zip(self.word, spacy)])
         self.lemma: list[str] = list(map(lemma.__getitem__, lemmas))
         self.lower: list[str] = list(map(word.__getitem__, lowers))
+        self.lower_id: list[int] = lowers  # the hash of each lower-cased word, as Token.lower gives it
         self.dep: list[str] = list(map(dep.__getitem__, deps))
         self.pos: list[str] = list(map(POS_NAMES.__getitem__, pos))  # as Token.pos_ names them
         # HEAD is an offset stored unsigned: read it back signed
@@ -182,8 +183,12 @@ def conjuncts(tok: Token) -> tuple[Token, ...]:
     """``tok.conjuncts``: climb the "conj" links to the first conjunct, then gather every right child
     reached by "conj" from it, in spaCy's order; the token itself left out."""
     doc = tok.doc
-    f = facts(doc)
-    start = tok.i
+    return tuple([doc[i] for i in conjuncts_ix(facts(doc), tok.i)])
+
+
+def conjuncts_ix(f: DocFacts, i: int) -> list[int]:
+    """The indices of ``conjuncts`` of token ``i``."""
+    start = i
     while f.head[start] != start and f.dep[start] == "conj":
         start = f.head[start]
     queue, output = [start], [start]
@@ -192,7 +197,7 @@ def conjuncts(tok: Token) -> tuple[Token, ...]:
             if c > word and f.dep[c] == "conj":
                 output.append(c)
                 queue.append(c)
-    return tuple([doc[i] for i in output if i != tok.i])
+    return [c for c in output if c != i]
 
 
 def span_text(span: Span) -> str:

@@ -131,8 +131,9 @@ class EventExtractor:
         body_start = _body_start(doc)
         self._stated_toll(doc, drafts)
         events = []
-        dates = _DateContext(article.published, sent_order={st.start: i for i, st in enumerate(doc.sents)},
-                             ents=[e for e in doc.ents if e.label_ in ("DATE", "TIME")])
+        f = facts(doc)  # (the sentences' starts in order, without building a Span per sentence)
+        dates = _DateContext(article.published, sent_order={s: i for i, s in enumerate(sorted(set(f.sent_start)))},
+                             ents=[e for e in actors.ents() if e.label_ in ("DATE", "TIME")])
         label, labelled = self._note_label(doc, drafts, actors)
         if label is not None and labelled is None:
             labelled = self._tag_event(doc, actors)
@@ -658,11 +659,12 @@ class EventExtractor:
         if head.dep_ == "pobj" and head.head.lower_ in about and head.head.head.lemma_.lower() in talk:
             return True
         # the parse may misread the phrase ("talks" as a verb): read the words before the noun, within its phrase
-        doc, start = tok.doc, sent_start(tok)
+        f = facts(tok.doc)  # the words before, by token index
+        start = f.sent_start[tok.i]
         for i in range(tok.i - 1, max(start, tok.i - 9), -1):
-            if doc[i].pos_ not in ("DET", "ADJ", "NOUN", "CCONJ", "ADP", "NUM", "PROPN", "VERB"):
+            if f.pos[i] not in ("DET", "ADJ", "NOUN", "CCONJ", "ADP", "NUM", "PROPN", "VERB"):
                 return False
-            if doc[i].lower_ in about and i > start and doc[i - 1].lower_ in talk:
+            if f.lower[i] in about and i > start and f.lower[i - 1] in talk:
                 return True
         return False
 
@@ -1197,17 +1199,18 @@ class EventExtractor:
         """Whether ``d`` is told as the reason for another event ("expelled diplomats for taking part in
         protests", "sanctions over the bombing") or as what someone is responsible for ("claimed responsibility
         for a car bomb that killed eight"): a cause preposition on the way up to the event that answers it."""
-        lemma = facts(d.trig.doc).lemma
-        t, cause = d.trig, False
+        f = facts(d.trig.doc)  # climbed by token index
+        lemma, head = f.lemma, f.head
+        t, cause = d.trig.i, False
         for _ in range(6):
-            if t.head.i == t.i:
+            if head[t] == t:
                 return False
-            if t.dep_ == "prep" and lemma[t.i] in self.background_preps:
-                if lemma[t.head.i] in self.responsibility:
+            if f.dep[t] == "prep" and lemma[t] in self.background_preps:
+                if lemma[head[t]] in self.responsibility:
                     return True
                 cause = True
-            t = t.head
-            gov = at.get(t.i)
+            t = head[t]
+            gov = at.get(t)
             if gov is not None and gov is not d and gov.type in self.reactions:
                 return cause  # an act under another act ("a bomb that killed eight") is read on up
         return False
@@ -1608,7 +1611,7 @@ def _from_targets(actors: ActorIndex, verb: Token) -> list[str]:
 
 
 def _has_own_date(sent) -> bool:
-    return any(t.ent_type_ == "DATE" for t in sent)
+    return "DATE" in facts(sent.doc).ent_types(sent.doc)[sent.start:sent.end]
 
 
 def _keys_near(actors: ActorIndex, sent, keep, following: int = 2) -> list[str]:
@@ -1625,7 +1628,7 @@ def _told_until(doc: Doc, sent, following: int) -> int:
     f = facts(doc)
     end = sent.end
     for _ in range(following):
-        if end >= len(doc) or any(t.ent_type_ == "DATE" for t in doc[end:end + 3]):
+        if end >= len(doc) or "DATE" in f.ent_types(doc)[end:end + 3]:
             break
         end = f.end_after(end, 1)
     return end
@@ -1661,7 +1664,9 @@ def _trigger_mention(d: Draft, gid: str, kind: ActorKind) -> AMention:
 def _own_setting(tok: Token) -> bool:
     """"the attack on a bus in Kasese last week": a definite noun with its own date is a new event, not
     the one just told."""
-    return any(c.i != tok.i and c.ent_type_ == "DATE" for c in subtree(tok))
+    f = facts(tok.doc)
+    ent_type = f.ent_types(tok.doc)
+    return any(c != tok.i and ent_type[c] == "DATE" for c in subtree_ix(f, tok.i))
 
 
 def _own_phrase_ix(f: DocFacts, i: int) -> list[int]:

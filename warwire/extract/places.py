@@ -159,7 +159,7 @@ class PlaceFinder:
         spans: list[SpacySpan] = []
         for _, s, e in self.matcher(doc):
             spans.append(SpacySpan(doc, s, e, label="PLACE"))
-        for ent in doc.ents:
+        for ent in actors.ents():
             if ent.label_ not in ("GPE", "LOC", "FAC"):
                 continue
             ent = _trim(ent)

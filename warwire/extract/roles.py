@@ -10,7 +10,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from .actors import ActorIndex
-from .docfacts import children, children_with, conjuncts, facts, has_child, kids
+from .docfacts import children, children_with, conjuncts_ix, facts, has_child, kids
 
 TARGET_PREPS = frozenset({"on", "against", "at", "upon", "toward", "towards"})
 CLASH_PREPS = frozenset({"with", "between"})
@@ -25,7 +25,8 @@ UP_DEPS = frozenset({"xcomp", "conj", "advcl", "ccomp", "acl", "relcl", "pcomp"}
 
 
 def _with_conjuncts(tok: Token) -> list[Token]:
-    return [tok, *[c for c in conjuncts(tok) if c.i > tok.i]]
+    doc = tok.doc
+    return [tok, *[doc[c] for c in conjuncts_ix(facts(doc), tok.i) if c > tok.i]]
 
 
 def _keys(idx: ActorIndex, toks: list[Token]) -> list[str]:
@@ -140,12 +141,14 @@ def device_agents(idx: ActorIndex, thing: Token) -> list[str]:
     """Who is behind a device or weapon named as the subject: "a bomb planted by militants exploded",
     "an IED by Al Shabaab detonated"."""
     out: list[str] = []
-    for c in children(thing):
-        if c.dep_ == "acl" and c.tag_ == "VBN":
-            agents = [g for a in children_with(c, ("agent",)) for g in children_with(a, ("pobj",))]
+    doc = thing.doc
+    f = facts(doc)  # the children read by token index: Tokens only for an agent's phrase
+    for c in f.child_ix[thing.i]:
+        if f.dep[c] == "acl" and doc[c].tag_ == "VBN":
+            agents = [g for a in children_with(doc[c], ("agent",)) for g in children_with(a, ("pobj",))]
             out += [k for k in _keys(idx, agents) if k not in out]
-        elif c.dep_ == "prep" and c.lower_ == "by":
-            out += [k for k in _keys(idx, children_with(c, ("pobj",))) if k not in out]
+        elif f.dep[c] == "prep" and f.lower[c] == "by":
+            out += [k for k in _keys(idx, [doc[g] for g in f.child_ix[c] if f.dep[g] == "pobj"]) if k not in out]
     return out
 
 
