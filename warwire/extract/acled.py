@@ -6,7 +6,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from ..types import AcledCode, ActorKind, EventType, Modality
-from .docfacts import DocFacts, facts, span_text, subtree
+from .docfacts import DocFacts, facts, span_text, subtree_ix
 
 CODED_MODALITIES = frozenset({Modality.ASSERTED, Modality.CLAIMED, Modality.ALLEGED})
 STATE_KINDS = frozenset({ActorKind.STATE, ActorKind.GOVERNMENT, ActorKind.MILITARY, ActorKind.POLICE})
@@ -104,8 +104,8 @@ class AcledCoder:
         guards" or "a member of a rival gang" are armed, whatever kind their mention was given."""
         if not victims:
             return kinds
-        lemma = facts(victims[0].doc).lemma
-        words = {lemma[t.i] for v in victims for t in subtree(v)}
+        f = facts(victims[0].doc)
+        words = {f.lemma[t] for v in victims for t in subtree_ix(f, v.i)}
         text = " ".join(span_text(v.doc[v.left_edge.i:v.right_edge.i + 1]).lower() for v in victims)
         if any(mark in text for mark in self.unarmed_marks):
             return [ActorKind.CIVILIANS if k in self.armed else k for k in kinds] or [ActorKind.CIVILIANS]

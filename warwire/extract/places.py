@@ -111,18 +111,19 @@ class PlaceFinder:
         names ("US forces", "Russian diplomats"); they are kept as attributive mentions of the country."""
         spans = self._candidates(doc, actors)
         idx = PlaceIndex()
+        lower = facts(doc).lower  # the words around each name read by token index
         for span in spans:
             hint = None
             end = span.end
-            name = span.text
-            if end < len(doc) and doc[end].lower_ in ADMIN_SUFFIX and not _describes(doc, span.start, end):
-                hint = ADMIN_SUFFIX[doc[end].lower_]
-            elif len(span) > 1 and span[-1].lower_ in ADMIN_SUFFIX and not self.gaz.lookup(name):
-                hint = ADMIN_SUFFIX[span[-1].lower_]
-                if span[-1].lower_ not in NAMING_HEADS:
-                    name = span[:-1].text  # "Kandahar city", "Giro district"; but "Nduta Refugee Camp"
-            if len(span) > 1 and span[0].lower_ in TYPE_PREFIXES and span[1].is_title:
-                name, hint = span[1:].text, hint or "village"  # "Barangay San Isidro" is San Isidro
+            name = span_text(span)
+            if end < len(doc) and lower[end] in ADMIN_SUFFIX and not _describes(doc, span.start, end):
+                hint = ADMIN_SUFFIX[lower[end]]
+            elif len(span) > 1 and lower[end - 1] in ADMIN_SUFFIX and not self.gaz.lookup(name):
+                hint = ADMIN_SUFFIX[lower[end - 1]]
+                if lower[end - 1] not in NAMING_HEADS:
+                    name = span_text(span[:-1])  # "Kandahar city", "Giro district"; but "Nduta Refugee Camp"
+            if len(span) > 1 and lower[span.start] in TYPE_PREFIXES and span[1].is_title:
+                name, hint = span_text(span[1:]), hint or "village"  # "Barangay San Isidro" is San Isidro
             m = PMention(span.start, span.end, span.start_char, span.end_char, name, hint)
             idx.mentions.append(m)
             for i in range(span.start, span.end):
@@ -174,10 +175,11 @@ class PlaceFinder:
             spans.append(SpacySpan(doc, i, i + 1, label="GPE"))
         spans.extend(self._after_preposition(doc))
         keep = []
+        f = facts(doc)
         for span in filter_spans(spans):
             if self._is_actor(span, actors) or any(i in actors.not_places for i in range(span.start, span.end)):
                 continue
-            if span.end < len(doc) and doc[span.end].text in ("-", "–") and not doc[span.end - 1].whitespace_:
+            if span.end < len(doc) and f.word[span.end] in ("-", "–") and not f.space[span.end - 1]:
                 continue  # "Iran-backed", "Gaza-based": a modifier, not a place
             keep.append(span)
         return keep
@@ -189,7 +191,7 @@ class PlaceFinder:
             words = " ".join(lower[ent.end:ent.end + n])
             if words == suffix:
                 cand = SpacySpan(doc, ent.start, ent.end + n, label="FAC")
-                if self.gaz.lookup(cand.text):
+                if self.gaz.lookup(span_text(cand)):
                     return cand
         return ent
 
@@ -205,7 +207,7 @@ class PlaceFinder:
             if not doc[end - 1].is_title:
                 continue
             cand = SpacySpan(doc, ent.start, end, label=ent.label_)
-            if self.gaz.lookup(cand.text):
+            if self.gaz.lookup(span_text(cand)):
                 best = cand
         return best
 
@@ -226,7 +228,7 @@ class PlaceFinder:
                 while k < len(doc) and doc[k].text not in (",", ")", ";") and k - j < 5:
                     k += 1
                 cand = SpacySpan(doc, j, k, label="GPE")
-                if k > j and cand[0].is_title and self.gaz.lookup(cand.text):
+                if k > j and cand[0].is_title and self.gaz.lookup(span_text(cand)):
                     out.append(cand)
                 j = k + 1 if k < len(doc) and doc[k].text == "," else k
                 if k < len(doc) and doc[k].text in (")", ";"):

@@ -109,7 +109,7 @@ class Counter:
         return got if got is not None and got[0] is not None else None
 
     def _modifiers(self, tok: Token, lo, hi):
-        before = tuple(t.lower_ for t in tok.doc[max(tok.i - 4, 0):tok.i])
+        before = tuple(facts(tok.doc).lower[max(tok.i - 4, 0):tok.i])
         for phrase in self.more_than:
             if before[-len(phrase):] == phrase:
                 return (lo + 1 if lo is not None else None), None
