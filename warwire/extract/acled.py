@@ -6,7 +6,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from ..types import AcledCode, ActorKind, EventType, Modality
-from .docfacts import children, facts, subtree
+from .docfacts import DocFacts, facts, span_text, subtree_ix
 
 CODED_MODALITIES = frozenset({Modality.ASSERTED, Modality.CLAIMED, Modality.ALLEGED})
 STATE_KINDS = frozenset({ActorKind.STATE, ActorKind.GOVERNMENT, ActorKind.MILITARY, ActorKind.POLICE})
@@ -107,10 +107,10 @@ class AcledCoder:
         guards" or "a member of a rival gang" are armed, whatever kind their mention was given."""
         if not victims:
             return kinds
-        lemma = facts(victims[0].doc).lemma
-        words = {lemma[t.i] for v in victims for t in subtree(v)}
-        text = " ".join(v.doc[v.left_edge.i:v.right_edge.i + 1].text.lower() for v in victims)
-        if {lemma[v.i] for v in victims if v.pos_ == "NOUN" and not v.ent_type_} & self.protest_targets and \
+        f = facts(victims[0].doc)
+        words = {f.lemma[t] for v in victims for t in subtree_ix(f, v.i)}
+        text = " ".join(span_text(v.doc[v.left_edge.i:v.right_edge.i + 1]).lower() for v in victims)
+        if {f.lemma[v.i] for v in victims if v.pos_ == "NOUN" and not v.ent_type_} & self.protest_targets and \
                 ActorKind.PROTESTERS not in kinds:
             kinds = [*kinds, ActorKind.PROTESTERS]  # "attacked a peaceful rally": its demonstrators were hit
         if any(mark in text for mark in self.unarmed_marks):
@@ -195,32 +195,35 @@ class AcledCoder:
         drivers", "a stone quarry"), the protest's stated cause ("over an attack on a leader", "demanding
         compensation for damaged crops") and symbolic burnings ("burned an effigy"), which ACLED's codebook
         leaves peaceful."""
-        lemma, lower = facts(doc).lemma, facts(doc).lower
+        f = facts(doc)
+        lemma, dep, lower = f.lemma, f.dep, f.lower
         own = {trig.i, *(a.i for a in trig.ancestors)} if trig is not None else set()
         out = set()
-        for i in range(start, end):
-            tok = doc[i]
-            if tok.dep_ == "compound" or self._in_cause(tok, start, own):
+        for i in range(start, end):  # by token index: every token is read, and its ancestors
+            if dep[i] == "compound" or self._in_cause(f, i, start, own):
                 continue
             if i >= start + 2 and lower[i - 1] in ("-", "–") and lower[i - 2] == "non":
                 continue  # "a non-violent march"
-            if lemma[i] in self.violent and any(lemma[c.i] in self.forces_words for c in children(tok)
-                                                if c.dep_ in ("compound", "amod", "poss", "nmod")):
+            if lemma[i] in self.violent and any(lemma[c] in self.forces_words for c in f.child_ix[i]
+                                                if dep[c] in ("compound", "amod", "poss", "nmod")):
                 continue  # "police violence", "state-sanctioned violence": what the crowd protests, not what it did
-            if lemma[i] == "burn" and any(c.dep_ == "dobj" and lemma[c.i] in self.symbolic for c in children(tok)):
+            if lemma[i] == "burn" and any(dep[c] == "dobj" and lemma[c] in self.symbolic for c in f.child_ix[i]):
                 continue
             out.add(lemma[i])
         return out
 
-    def _in_cause(self, tok, start: int, own: set[int]) -> bool:
-        """Whether ``tok`` is a cause preposition or lies under one ("over an attack"), or lies under a cause
+    def _in_cause(self, f: DocFacts, i: int, start: int, own: set[int]) -> bool:
+        """Whether token ``i`` is a cause preposition or lies under one ("over an attack"), or lies under a cause
         verb ("demanding compensation"), below the protest itself."""
-        lemma = facts(tok.doc).lemma
-        for anc in [tok, *tok.ancestors]:
-            if anc.i < start or anc.i in own:
+        lemma, dep, pos, head = f.lemma, f.dep, f.pos, f.head
+        anc = i
+        while True:  # the token, then its ancestors up to the root, as Token.ancestors walks them
+            if anc < start or anc in own:
                 return False  # the protest itself is under it: "rioted after ..." is not a cause of itself
-            if anc.dep_ == "prep" and lemma[anc.i] in self.cause_preps:
+            if dep[anc] == "prep" and lemma[anc] in self.cause_preps:
                 return True
-            if anc is not tok and anc.pos_ == "VERB" and lemma[anc.i] in self.cause_verbs:
+            if anc != i and pos[anc] == "VERB" and lemma[anc] in self.cause_verbs:
                 return True
-        return False
+            if head[anc] == anc:
+                return False
+            anc = head[anc]

@@ -16,7 +16,7 @@ from spacy.util import filter_spans
 from ..kb.actors import ActorEntry, ActorKB, Restyle
 from ..kb.gazetteer import place_words
 from ..types import Actor, ActorKind, Span
-from .docfacts import children, children_with, facts, kids
+from .docfacts import children_with, facts, kids, span_text
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +84,14 @@ class ActorIndex:
     not_places: set[int] = field(default_factory=set)        # tokens of names of weapons and buildings: neither
     keys: dict[str, AMention] = field(default_factory=dict)   # key -> first mention
     collective: frozenset[str] = frozenset()  # "a group of X", "members of X": X is the actor
+    _ents: tuple | None = None
+
+    def ents(self) -> tuple[SpacySpan, ...]:
+        """``doc.ents``, read once: every read of ``Doc.ents`` builds a Span per entity, and the actor, place
+        and event stages all go through them."""
+        if self._ents is None:
+            self._ents = self.doc.ents
+        return self._ents
 
     def add(self, m: AMention) -> None:
         if any(i in self.tok for i in range(m.start, m.end)):
@@ -153,11 +161,12 @@ class ActorIndex:
         if key:
             m = self.keys.get(key)
             if m is not None and m.generic is not None:  # "rebels of the Red Dawn Front": the named group
-                for c in children(token):
-                    if c.dep_ in ("compound", "nmod", "amod") and c.i < token.i:  # "IS Sahel militants"
-                        named = [self.actor_at(c)]
-                    elif c.dep_ == "prep" and c.lower_ in ("of", "from"):
-                        named = [self.actor_at(g) for g in children_with(c, ("pobj",))]
+                f = facts(token.doc)  # the modifiers read by token index
+                for c in f.child_ix[token.i]:
+                    if f.dep[c] in ("compound", "nmod", "amod") and c < token.i:  # "IS Sahel militants"
+                        named = [self._actor_at(c)]
+                    elif f.dep[c] == "prep" and f.lower[c] in ("of", "from"):
+                        named = [self._actor_at(g) for g in f.child_ix[c] if f.dep[g] == "pobj"]
                     else:
                         continue
                     named = [k for k in named if k and self.keys[k].generic is None and
@@ -349,7 +358,7 @@ class ActorFinder:
         forms = self.forms[key]
         if any(sf.role == "generic" for sf in forms):
             return True
-        if span.text.islower() and any(not sf.text.islower() for sf in forms):
+        if span_text(span).islower() and any(not sf.text.islower() for sf in forms):
             return False
         return True
 
@@ -365,7 +374,7 @@ class ActorFinder:
                 return
             if sf.role == "demonym":
                 return  # an attribute ("Iraqi armed group"): events may still read it as a source
-            if _inside_longer_place(span) or _dateline(span):
+            if _inside_longer_place(span, idx) or _dateline(span):
                 return  # "Mexico" in "New Mexico"; "MOGADISHU -" opening a report is where it was filed
             if self._is_locative(span) or sf.role == "capital" and not (_acts(span) or self._addressed(span)):
                 idx.place_tokens.update(range(span.start, span.end))
@@ -380,15 +389,16 @@ class ActorFinder:
 
     def _state_noun(self, idx: ActorIndex, doc: Doc, span: SpacySpan, iso3: str) -> bool:
         """"US forces", "Iraq's army", "Iraqi security forces": the state's actor of that role."""
+        f = facts(doc)  # the words after the name read by token index (lower_id: the hashes with_state is keyed by)
         j = span.end
-        if j < len(doc) and doc[j].lower_ in ("'s", "’s"):
+        if j < len(doc) and f.lower[j] in ("'s", "’s"):
             j += 1
         shared = j
-        while shared + 1 < len(doc) and doc[shared].lower_ in ("and", "or", ",") and self.demonym(doc[shared + 1]):
+        while shared + 1 < len(doc) and f.lower[shared] in ("and", "or", ",") and self.demonym(doc[shared + 1]):
             shared += 2  # "Ukrainian and Russian forces": the role after the last nationality is each one's
         if shared != j:
             role = next((r for n in range(min(self.with_state_max, len(doc) - shared), 0, -1)
-                         if (r := self.with_state.get(tuple(t.lower for t in doc[shared:shared + n])))), None)
+                         if (r := self.with_state.get(tuple(f.lower_id[shared:shared + n])))), None)
             entry = self.kb.state_role(iso3, role) if role else None
             if entry is not None:
                 idx.add(AMention(span.start, span.end, span.start_char, span.end_char, entry.id, entry, span.text,
@@ -396,10 +406,10 @@ class ActorFinder:
                 return True
         for skip in (0, 1):  # allow one adjective between: "Iraqi senior officials"
             k = j + skip
-            if skip and (k > len(doc) or doc[j].pos_ != "ADJ"):
+            if skip and (k > len(doc) or f.pos[j] != "ADJ"):
                 break
             for n in range(min(self.with_state_max, len(doc) - k), 0, -1):
-                role = self.with_state.get(tuple(t.lower for t in doc[k:k + n]))
+                role = self.with_state.get(tuple(f.lower_id[k:k + n]))
                 if role:
                     entry = self.kb.state_role(iso3, role)
                     if entry is None:
@@ -454,33 +464,34 @@ class ActorFinder:
 
     def _add_generic(self, idx: ActorIndex, doc: Doc, span: SpacySpan, gid: str) -> None:
         tpl = self.kb.generic[gid]
+        f = facts(doc)  # the root's words and the next word read by index: no Token for them
         root = span.root
+        r = root.i
         if gid in ("government", "military") and len(span) == 1 and root.tag_ not in ("NNS", "NNPS") and \
-                not any(c.lower_ == "the" for c in children(root)) and \
-                (root.pos_ == "ADJ" or root.dep_ in ("amod", "compound", "nmod")):
+                not any(f.lower[c] == "the" for c in f.child_ix[r]) and \
+                (f.pos[r] == "ADJ" or f.dep[r] in ("amod", "compound", "nmod")):
             return  # "a military operation": an attribute, not an actor
-        if root.pos_ not in ("NOUN", "PROPN"):
+        if f.pos[r] not in ("NOUN", "PROPN"):
             return
         if self._in_group_name(idx, doc, span):
             return
-        nxt = doc[span.end] if span.end < len(doc) else None
-        if nxt is not None and (nxt.pos_ == "PROPN" or nxt.ent_type_ in ("ORG", "PERSON", "NORP")):
+        if span.end < len(doc) and (f.pos[span.end] == "PROPN" or doc[span.end].ent_type_ in ("ORG", "PERSON", "NORP")):
             return  # "armed group Nujaba": the name is the actor
-        if root.dep_ == "appos" or any(c.lower_ in ("a", "an", "another") for c in children(root)) and \
-                root.dep_ in ("attr", "appos"):
+        if f.dep[r] == "appos" or any(f.lower[c] in ("a", "an", "another") for c in f.child_ix[r]) and \
+                f.dep[r] in ("attr", "appos"):
             return  # "X, a small armed group that ...": a description of X, not another actor
         prev = idx.tok.get(span.start - 1)
         if prev is not None and prev.entry is not None and prev.generic is None and \
                 prev.entry.kind not in (ActorKind.STATE,):
             return  # "JNIM militants": the group named just before is the actor
-        idx.add(AMention(span.start, span.end, span.start_char, span.end_char, f"generic:{gid}", None, span.text,
+        idx.add(AMention(span.start, span.end, span.start_char, span.end_char, f"generic:{gid}", None, span_text(span),
                          tpl.kind, None, generic=gid))
 
     # ---------------------------------------------------------------- named entities the base lacks
 
     def _add_ner(self, idx: ActorIndex, doc: Doc) -> None:
         persons: dict[str, str] = {}
-        for ent in doc.ents:
+        for ent in idx.ents():
             if any(i in idx.tok for i in range(ent.start, ent.end)):
                 continue
             ent = _trim(ent)
@@ -635,18 +646,18 @@ def name_after(doc: Doc, i: int, accept) -> SpacySpan | None:
 
 
 def _dateline(span: SpacySpan) -> bool:
-    doc = span.doc
-    at_start = span.start == 0 or "\n" in doc[span.start - 1].text + doc[span.start - 1].whitespace_
-    nxt = doc[span.end].text if span.end < len(doc) else ""
-    return at_start and span.text.isupper() and nxt in ("-", "–", "—", ",", "(", ":")
+    word = facts(span.doc).word  # (a token's trailing whitespace is one space or none: never a line break)
+    at_start = span.start == 0 or "\n" in word[span.start - 1]
+    nxt = word[span.end] if span.end < len(word) else ""
+    return at_start and span_text(span).isupper() and nxt in ("-", "–", "—", ",", "(", ":")
 
 
-def _inside_longer_place(span: SpacySpan) -> bool:
+def _inside_longer_place(span: SpacySpan, idx: ActorIndex) -> bool:
     memo = facts(span.doc).memo
     places = memo.get("gpe_loc_ents")
-    if places is None:  # Doc.ents builds every entity's Span: read them once per Doc
+    if places is None:
         # the NER may take the article in ("The United Arab Emirates"): that is no longer name
-        places = memo["gpe_loc_ents"] = [(s + (span.doc[s].lower_ == "the"), s, e) for e in span.doc.ents
+        places = memo["gpe_loc_ents"] = [(s + (span.doc[s].lower_ == "the"), s, e) for e in idx.ents()
                                          if e.label_ in ("GPE", "LOC") for s, e in [(e.start, e.end)]]
     return any(s <= span.start and span.end <= e and (bare, e) != (span.start, span.end) and
                (s, e) != (span.start, span.end) for bare, s, e in places)
@@ -741,17 +752,15 @@ def _description_after(doc: Doc, i: int) -> set[str]:
 def _trim(ent: SpacySpan) -> SpacySpan | None:
     """Cut an entity at a line break and strip a leading article or trailing possessive."""
     doc = ent.doc
+    f = facts(doc)
     start, end = ent.start, ent.end
-    for t in ent:
-        if "\n" in t.text or t.text in ("(", ")", "[", "]"):
-            end = t.i
+    for i in range(ent.start, ent.end):  # (a token's trailing whitespace is one space or none: never a line break)
+        if "\n" in f.word[i] or f.word[i] in ("(", ")", "[", "]"):
+            end = i
             break
-        if "\n" in t.whitespace_ and t.i < ent.end - 1:
-            end = t.i + 1
-            break
-    while start < end and doc[start].lower_ in ("the", "a", "an"):
+    while start < end and f.lower[start] in ("the", "a", "an"):
         start += 1
-    while end > start and doc[end - 1].lower_ in ("'s", "’s", "'"):
+    while end > start and f.lower[end - 1] in ("'s", "’s", "'"):
         end -= 1
     if start >= end:
         return None

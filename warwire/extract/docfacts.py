@@ -15,7 +15,9 @@ import weakref
 from collections.abc import Container
 from typing import NamedTuple
 
-from spacy.attrs import DEP, HEAD, LEMMA, LOWER, ORTH, SPACY
+import numpy as np
+from spacy.attrs import DEP, ENT_TYPE, HEAD, LEMMA, LOWER, ORTH, POS, SPACY
+from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.tokens import Doc, Span, Token
 
 _FACTS: "weakref.WeakKeyDictionary[Doc, DocFacts]" = weakref.WeakKeyDictionary()
@@ -25,10 +27,11 @@ _LAST: tuple = (lambda: None, None)
 
 
 class DocFacts:
-    """What one Doc says, by token index: sentence bounds, lower-cased lemmas and lower-cased words,
-    dependency labels, heads and children; and its text."""
+    """What one Doc says, by token index: sentence bounds, words, lower-cased lemmas and lower-cased words,
+    dependency labels, coarse parts of speech, heads and children; and its text."""
 
-    __slots__ = ("text", "sent_start", "sent_end", "lemma", "lower", "dep", "head", "child_ix", "kids", "memo")
+    __slots__ = ("text", "sent_start", "sent_end", "word", "space", "lemma", "lower", "lower_id", "dep", "pos", "head",
+                 "child_ix", "kids", "memo")
 
     def __init__(self, doc: Doc):
         n = len(doc)
@@ -39,19 +42,24 @@ class DocFacts:
             self.sent_start[start:end] = [start] * (end - start)
             self.sent_end[start:end] = [end] * (end - start)
         # from the token arrays and the string store, as Doc.text, Token.lemma_ and Token.lower_ read
-        # them, without building a Token per word (twice as fast)
+        # them, without building a Token per word; each distinct hash is looked up once, and the columns
+        # are mapped in C (map over a dict's __getitem__) rather than in a comprehension
         strings = doc.vocab.strings
-        array = doc.to_array([ORTH, SPACY, LEMMA, LOWER, DEP, HEAD]) if n else None
-        rows = array[:, :5].tolist() if n else []
-        word = {h: strings[h] for row in rows for h in (row[0], row[3])}
-        lemma = {h: strings[h].lower() for h in {row[2] for row in rows}}
-        dep = {h: strings[h] for h in {row[4] for row in rows}}
-        self.text: str = "".join([word[row[0]] + " " if row[1] else word[row[0]] for row in rows])
-        self.lemma: list[str] = [lemma[row[2]] for row in rows]
-        self.lower: list[str] = [word[row[3]] for row in rows]
-        self.dep: list[str] = [dep[row[4]] for row in rows]
+        array = doc.to_array([ORTH, SPACY, LEMMA, LOWER, DEP, POS, HEAD]) if n else None
+        orth, spacy, lemmas, lowers, deps, pos = array[:, :6].T.tolist() if n else ([], [], [], [], [], [])
+        word = {h: strings[h] for h in {*orth, *lowers}}
+        lemma = {h: strings[h].lower() for h in set(lemmas)}
+        dep = {h: strings[h] for h in set(deps)}
+        self.word: list[str] = list(map(word.__getitem__, orth))  # as Token.text gives them
+        self.space: list[int] = spacy  # 1: a space follows the word (Token.whitespace_ is " "), else 0
+        self.text: str = "".join([w + " " if sp else w for w, sp in zip(self.word, spacy)])
+        self.lemma: list[str] = list(map(lemma.__getitem__, lemmas))
+        self.lower: list[str] = list(map(word.__getitem__, lowers))
+        self.lower_id: list[int] = lowers  # the hash of each lower-cased word, as Token.lower gives it
+        self.dep: list[str] = list(map(dep.__getitem__, deps))
+        self.pos: list[str] = list(map(POS_NAMES.__getitem__, pos))  # as Token.pos_ names them
         # HEAD is an offset stored unsigned: read it back signed
-        self.head: list[int] = [i + off for i, off in enumerate(array[:, 5].astype("int64").tolist())] if n else []
+        self.head: list[int] = (array[:, 6].astype("int64") + np.arange(n)).tolist() if n else []
         # a token's children in text order, as Token.children gives them (it scans the token's edges,
         # which always hold every child, for the tokens whose head it is), without a Token per child
         self.child_ix: list[list[int]] = [[] for _ in range(n)]
@@ -61,6 +69,16 @@ class DocFacts:
         self.kids: dict[int, tuple[Kid, ...]] = {}
         # per-document results a stage memoises under its own keys; never spaCy objects (they hold the Doc)
         self.memo: dict = {}
+
+    def ent_types(self, doc: Doc) -> list[str]:
+        """Each token's ``ent_type_`` ("" outside an entity), read once per Doc."""
+        found = self.memo.get("ent_types")
+        if found is None:
+            strings = doc.vocab.strings
+            hashes = doc.to_array([ENT_TYPE]).tolist() if len(doc) else []
+            label = {h: strings[h] for h in set(hashes)}
+            found = self.memo["ent_types"] = list(map(label.__getitem__, hashes))
+        return found
 
     def where(self, words: Container[str], attr: str = "lower") -> list[int]:
         """Positions of the tokens whose lower-cased word (``attr="lemma"``: lemma) is one of ``words``:
@@ -104,13 +122,18 @@ class Kid(NamedTuple):
     lower: str
 
 
+_new_tuple = tuple.__new__
+
+
 def kids(tok: Token) -> tuple[Kid, ...]:
     """``tok.children`` (in the same order) as ``Kid`` tuples, read from the Doc once per token: the
     rules test a trigger's children a dozen times, and each ``tok.children`` builds a Token per child."""
     f = facts(tok.doc)
     found = f.kids.get(tok.i)
     if found is None:
-        found = f.kids[tok.i] = tuple([Kid(c, f.dep[c], f.lower[c]) for c in f.child_ix[tok.i]])
+        dep, lower = f.dep, f.lower
+        # tuple.__new__ builds the same Kid as Kid(...) without the Python-level __new__ a NamedTuple adds
+        found = f.kids[tok.i] = tuple([_new_tuple(Kid, (c, dep[c], lower[c])) for c in f.child_ix[tok.i]])
     return found
 
 
@@ -146,12 +169,26 @@ def subtree_ix(f: DocFacts, i: int) -> list[int]:
     return out
 
 
+def ancestors_ix(f: DocFacts, i: int) -> list[int]:
+    """The indices of ``Token.ancestors`` of token ``i``: its head, the head's head, ... up to the root."""
+    out: list[int] = []
+    head = f.head
+    while head[i] != i:
+        i = head[i]
+        out.append(i)
+    return out
+
+
 def conjuncts(tok: Token) -> tuple[Token, ...]:
     """``tok.conjuncts``: climb the "conj" links to the first conjunct, then gather every right child
     reached by "conj" from it, in spaCy's order; the token itself left out."""
     doc = tok.doc
-    f = facts(doc)
-    start = tok.i
+    return tuple([doc[i] for i in conjuncts_ix(facts(doc), tok.i)])
+
+
+def conjuncts_ix(f: DocFacts, i: int) -> list[int]:
+    """The indices of ``conjuncts`` of token ``i``."""
+    start = i
     while f.head[start] != start and f.dep[start] == "conj":
         start = f.head[start]
     queue, output = [start], [start]
@@ -160,7 +197,12 @@ def conjuncts(tok: Token) -> tuple[Token, ...]:
             if c > word and f.dep[c] == "conj":
                 output.append(c)
                 queue.append(c)
-    return tuple([doc[i] for i in output if i != tok.i])
+    return [c for c in output if c != i]
+
+
+def span_text(span: Span) -> str:
+    """``span.text``, sliced from the Doc's text read once: ``Span.text`` builds a Token for every word."""
+    return facts(span.doc).text[span.start_char:span.end_char]
 
 
 def sentence(tok: Token) -> Span:

@@ -19,8 +19,8 @@ from . import timex
 from .acled import CODED_MODALITIES, AcledCoder
 from .subtype import features as subtype_features
 from .actors import ARMED_KINDS, AMention, ActorFinder, ActorIndex
-from .docfacts import (DocFacts, children, children_with, conjuncts, facts, has_child, kids, sent_end, sent_start,
-                       sentence, subtree)
+from .docfacts import (DocFacts, ancestors_ix, children, children_with, conjuncts, facts, has_child, kids, sent_end, sent_start,
+                       sentence, span_text, subtree, subtree_ix)
 from .modality import Frame, ModalityReader
 from .places import CITY_FEATURES, PlaceIndex, PMention, coded_at, km_apart
 from .quantities import Counter
@@ -136,8 +136,9 @@ class EventExtractor:
         body_start = _body_start(doc)
         self._stated_toll(doc, drafts)
         events = []
-        dates = _DateContext(article.published, sent_order={st.start: i for i, st in enumerate(doc.sents)},
-                             ents=[e for e in doc.ents if e.label_ in ("DATE", "TIME")])
+        f = facts(doc)  # (the sentences' starts in order, without building a Span per sentence)
+        dates = _DateContext(article.published, sent_order={s: i for i, s in enumerate(sorted(set(f.sent_start)))},
+                             ents=[e for e in actors.ents() if e.label_ in ("DATE", "TIME")])
         label, labelled = self._note_label(doc, drafts, actors)
         if label is not None and labelled is None:
             labelled = self._tag_event(doc, actors)
@@ -169,22 +170,26 @@ class EventExtractor:
     # ---------------------------------------------------------------- triggers
 
     def _triggers(self, doc: Doc, actors: ActorIndex):
-        for tok in (doc[i] for i in self._trigger_positions(facts(doc))):
-            joined_word = tok.i > 1 and doc[tok.i - 1].text in ("-", "–") and not doc[tok.i - 2].whitespace_
-            if tok.pos_ not in ("VERB", "NOUN", "PROPN", "ADP", "ADV") and not joined_word or \
-                    tok.dep_ == "compound" and not (tok.i > 1 and doc[tok.i - 1].text in ("-", "–")):
+        f = facts(doc)  # the words read by token index ("-" is its own lower case)
+        ent_type = f.ent_types(doc)
+        for i in self._trigger_positions(f):
+            hyphen_before = i > 1 and f.lower[i - 1] in ("-", "–")
+            joined_word = hyphen_before and not f.space[i - 2]
+            pos = f.pos[i]
+            if pos not in ("VERB", "NOUN", "PROPN", "ADP", "ADV") and not joined_word or \
+                    f.dep[i] == "compound" and not hyphen_before:
                 continue  # (the parser may tag the end of "counter-offensive" an adjective)
+            tok = doc[i]
             if joined_word:
-                first = doc[tok.i - 2].lower_
-                joined = self._cue_text(first + tok.lower_, "NOUN") or self._cue_text(first + tok.lemma_.lower(),
-                                                                                        "NOUN")
+                first = f.lower[i - 2]
+                joined = self._cue_text(first + f.lower[i], "NOUN") or self._cue_text(first + f.lemma[i], "NOUN")
                 if joined is not None:  # "shoot-out" is a shootout, "shoot-outs" shootouts
                     yield tok, joined
                 continue  # "Iran-backed", "so-called", "US-led": a modifier, not an event
-            if tok.pos_ in ("ADP", "ADV"):
+            if pos in ("ADP", "ADV"):
                 continue  # only as the end of a hyphenated word ("sit-in")
-            m = actors.tok.get(tok.i)
-            if m is not None and not m.descriptive or tok.ent_type_ in ("DATE", "TIME"):
+            m = actors.tok.get(i)
+            if m is not None and not m.descriptive or ent_type[i] in ("DATE", "TIME"):
                 continue
             cue = self._cue(tok)
             if cue is not None:
@@ -201,14 +206,15 @@ class EventExtractor:
         return next((c for c in self.lex.lookup(text, pos) if c.requires_dep is None), None)
 
     def _cue(self, tok: Token) -> Cue | None:
-        lemma = tok.lemma_.lower()
+        f = facts(tok.doc)
+        lemma = f.lemma[tok.i]
         if lemma in self.lex.negative:
             return None
-        pos = "NOUN" if tok.pos_ == "PROPN" else tok.pos_
-        for cue in self.lex.lookup(lemma, pos) or self.lex.lookup(tok.lower_, pos):  # conditional cues first
+        pos = "NOUN" if f.pos[tok.i] == "PROPN" else f.pos[tok.i]
+        for cue in self.lex.lookup(lemma, pos) or self.lex.lookup(f.lower[tok.i], pos):  # conditional cues first
             if cue.requires_dep is None:
                 return cue
-            lemma_of = facts(tok.doc).lemma
+            lemma_of = f.lemma
             if any(c.dep == cue.requires_dep and (not cue.requires or lemma_of[c.i] in cue.requires or
                                                   self._measured(tok.doc[c.i]) & cue.requires or
                                                   self._compounds(tok.doc[c.i]) & cue.requires)
@@ -571,10 +577,11 @@ class EventExtractor:
         """The means: the cue's own mode, then mode words in the trigger's phrase, then in its sentence;
         among several, the most specific kind of weapon wins (a suicide bomb is also an explosive)."""
         own = ModeCue(d.cue.mode, None) if d.cue.mode else None
-        phrase = _own_phrase(d.trig)
-        if d.trig.dep_ == "pobj":
-            phrase.append(d.trig.head.head)
-        found = self._modes_in(d.trig.doc, sorted(t.i for t in phrase)) or self._sentence_modes(d.trig)
+        f = facts(d.trig.doc)
+        phrase = _own_phrase_ix(f, d.trig.i)
+        if f.dep[d.trig.i] == "pobj":
+            phrase.append(f.head[f.head[d.trig.i]])
+        found = self._modes_in(d.trig.doc, sorted(phrase)) or self._sentence_modes(d.trig)
         if not found:
             d.mode = own
             return
@@ -689,11 +696,12 @@ class EventExtractor:
         if head.dep_ == "pobj" and head.head.lower_ in about and head.head.head.lemma_.lower() in talk:
             return True
         # the parse may misread the phrase ("talks" as a verb): read the words before the noun, within its phrase
-        doc, start = tok.doc, sent_start(tok)
+        f = facts(tok.doc)  # the words before, by token index
+        start = f.sent_start[tok.i]
         for i in range(tok.i - 1, max(start, tok.i - 9), -1):
-            if doc[i].pos_ not in ("DET", "ADJ", "NOUN", "CCONJ", "ADP", "NUM", "PROPN", "VERB"):
+            if f.pos[i] not in ("DET", "ADJ", "NOUN", "CCONJ", "ADP", "NUM", "PROPN", "VERB"):
                 return False
-            if doc[i].lower_ in about and i > start and doc[i - 1].lower_ in talk:
+            if f.lower[i] in about and i > start and f.lower[i - 1] in talk:
                 return True
         return False
 
@@ -844,10 +852,15 @@ class EventExtractor:
     def _merge(self, drafts: list[Draft]) -> list[Draft]:
         """One event per set of same-type triggers linked in the parse ("killed ... in a drone attack")."""
         out: list[Draft] = []
+        # Only a host of the trigger's own sentence can take it in (_same_event: the parse links no two
+        # sentences), so each trigger is tried against those, in the same order
+        by_sentence: dict[int, list[Draft]] = {}
         for d in sorted(drafts, key=lambda d: d.trig.i):
-            host = next((o for o in out if self._same_event(o, d)), None)
+            hosts = by_sentence.setdefault(sent_start(d.trig), [])
+            host = next((o for o in hosts if self._same_event(o, d)), None)
             if host is None:
                 out.append(d)
+                hosts.append(d)
                 continue
             host.tokens.append(d.trig)
             host.hints += [h for h in d.hints if h not in host.hints]
@@ -1262,17 +1275,18 @@ class EventExtractor:
         """Whether ``d`` is told as the reason for another event ("expelled diplomats for taking part in
         protests", "sanctions over the bombing") or as what someone is responsible for ("claimed responsibility
         for a car bomb that killed eight"): a cause preposition on the way up to the event that answers it."""
-        lemma = facts(d.trig.doc).lemma
-        t, cause = d.trig, False
+        f = facts(d.trig.doc)  # climbed by token index
+        lemma, head = f.lemma, f.head
+        t, cause = d.trig.i, False
         for _ in range(6):
-            if t.head.i == t.i:
+            if head[t] == t:
                 return False
-            if t.dep_ == "prep" and lemma[t.i] in self.background_preps:
-                if lemma[t.head.i] in self.responsibility:
+            if f.dep[t] == "prep" and lemma[t] in self.background_preps:
+                if lemma[head[t]] in self.responsibility:
                     return True
                 cause = True
-            t = t.head
-            gov = at.get(t.i)
+            t = head[t]
+            gov = at.get(t)
             if gov is not None and gov is not d and gov.type in self.reactions:
                 return cause  # an act under another act ("a bomb that killed eight") is read on up
         return False
@@ -1497,18 +1511,19 @@ class EventExtractor:
         carriers = [*d.tokens, *([d.frame.carrier] if d.frame.carrier is not None else [])]
         aims = [c for trig in carriers for c in children_with(trig, ("advcl", "xcomp")) if
                 c.pos_ == "VERB" and c.lemma_.lower() in self.place_verbs]
+        f = facts(d.trig.doc)  # the phrases walked by token index
         for trig in [*carriers, *aims]:
-            for prep in children(trig):
-                if prep.dep_ == "prep" and prep.lower_ in LOCATIVE or \
-                        prep.dep_ == "dobj" and trig.lemma_.lower() in self.place_verbs:
-                    for t in subtree(prep):
-                        m = places.tok.get(t.i)
+            for prep in f.child_ix[trig.i]:
+                if f.dep[prep] == "prep" and f.lower[prep] in LOCATIVE or \
+                        f.dep[prep] == "dobj" and f.lemma[trig.i] in self.place_verbs:
+                    for t in subtree_ix(f, prep):
+                        m = places.tok.get(t)
                         if m is not None and not m.attributive and \
                                 (m.entry is not None or m.hint or places.country_of(m)):
-                            cands.append((trig not in aims, _feature_rank(m), prep.i < trig.i, t.i, m))
+                            cands.append((trig not in aims, _feature_rank(m), prep < trig.i, t, m))
         if cands:  # what it was aimed at ("..., targeting X") before where it was launched from or in
             return min(cands, key=lambda c: c[:4])[4]
-        clause = {t.i for trig in d.tokens for t in subtree(_clause(trig))}
+        clause = {t for trig in d.tokens for t in subtree_ix(f, _clause(trig).i)}
         in_sent = [m for m in places.mentions if sent.start <= m.start < sent.end and not m.attributive]
         best = [m for m in in_sent if m.start in clause] or in_sent
         if best:
@@ -1521,18 +1536,20 @@ class EventExtractor:
         return None
 
     def _date(self, d: Draft, doc: Doc, ctx: "_DateContext", sent: SpacySpan) -> TimeSpan | None:
+        f = facts(doc)  # the trees walked by token index
         ents = [e for e in ctx.ents if sent.start <= e.start < sent.end]
-        governing = {t.i for trig in d.tokens for t in [trig, *trig.ancestors]}
-        own_phrases = {t.i for trig in d.tokens for t in subtree(trig)} if ents else set()
+        governing = {a for trig in d.tokens for a in (trig.i, *ancestors_ix(f, trig.i))}
+        own_phrases = {t for trig in d.tokens for t in subtree_ix(f, trig.i)} if ents else set()
         scored = []
         for e in ents:
             span = ctx.resolved(e)
             if span is None:
                 continue
-            attached = any(a.i in governing for a in [e.root, *list(e.root.ancestors)[:2]])
-            own = e.root.i in own_phrases
+            root = e.root.i
+            attached = any(a in governing for a in (root, *ancestors_ix(f, root)[:2]))
+            own = root in own_phrases
             # "until 26 March", "since December": a bound of something else, not the event's own date
-            bound = e.start > 0 and doc[e.start - 1].lower_ in BOUND_WORDS
+            bound = e.start > 0 and f.lower[e.start - 1] in BOUND_WORDS
             scored.append(((not bound, own, attached, -abs(e.start - d.trig.i)), span, e))
         if not scored:  # dates the NER missed: "Around 21 February 2022 (as reported), ..."
             for a, b, span in ctx.dates_in(sent):
@@ -1542,7 +1559,7 @@ class EventExtractor:
             if rng is not None:
                 return rng
         if scored and not any(key[0] for key, _, _ in scored) and \
-                all(doc[e.start - 1].lower_ in DEADLINE_WORDS for _, _, e in scored):
+                all(f.lower[e.start - 1] in DEADLINE_WORDS for _, _, e in scored):
             # "has threatened a strike if ... by Friday": a deadline bounds what is asked, it is not when the
             # threat was made; the sentence has no date of its own
             scored = []
@@ -1555,7 +1572,7 @@ class EventExtractor:
             return TimeSpan(ctx.published, ctx.published, Precision.DAY, None)
         if ctx.last is not None:
             return ctx.last
-        earlier = _previous_date(doc, sent, ctx.published)
+        earlier = _previous_date(ctx, sent)
         if earlier is not None:  # "On 28 January, ... He was shot dead.": the story's date carries on
             return earlier
         if ctx.published:
@@ -1596,16 +1613,18 @@ class _DateContext:
     def dates_in(self, sent: SpacySpan) -> list[tuple[int, int, TimeSpan]]:
         """Dates the NER missed in ``sent`` (``timex.find_dates``)."""
         if sent.start not in self._found:
-            self._found[sent.start] = timex.find_dates(sent.text, self.published)
+            self._found[sent.start] = timex.find_dates(span_text(sent), self.published)
         return self._found[sent.start]
 
 
 def _linked(tokens: list[Token], tok: Token) -> bool:
     """Whether ``tok`` is within a few dependency steps of one of ``tokens`` (ancestor or descendant)."""
+    f = facts(tok.doc)  # ancestors by index: a Token compares equal to another only at the same place
+    above = ancestors_ix(f, tok.i)
     for t in tokens:
-        if t in tok.ancestors and _distance(tok, t) <= 4:
+        if t.i in above and _distance(tok, t) <= 4:
             return True
-        if tok in t.ancestors and _distance(t, tok) <= 4:
+        if tok.i in ancestors_ix(f, t.i) and _distance(t, tok) <= 4:
             return True
         if t.head.i == tok.head.i and t.dep_ == tok.dep_ == "conj":
             return True
@@ -1628,16 +1647,17 @@ def _verb_list(a: "Draft", b: "Draft") -> bool:
 
 
 def _distance(low: Token, high: Token) -> int:
-    n, t = 0, low
-    while t.i != high.i and t.head.i != t.i:
-        t, n = t.head, n + 1
+    head = facts(low.doc).head
+    n, t = 0, low.i
+    while t != high.i and head[t] != t:
+        t, n = head[t], n + 1
     return n
 
 
-def _previous_date(doc: Doc, sent, published) -> TimeSpan | None:
+def _previous_date(ctx: _DateContext, sent) -> TimeSpan | None:
     """The last day-precise date told before this sentence."""
-    for e in reversed([e for e in doc.ents if e.label_ == "DATE" and e.end <= sent.start]):
-        span = _resolve_ent(e, published)
+    for e in reversed([e for e in ctx.ents if e.label_ == "DATE" and e.end <= sent.start]):
+        span = ctx.resolved(e)
         if span is not None and span.precision == Precision.DAY:
             return span
     return None
@@ -1646,16 +1666,18 @@ def _previous_date(doc: Doc, sent, published) -> TimeSpan | None:
 def _resolve_ent(e, published) -> TimeSpan | None:
     """Resolve a DATE entity, taking back a day number the NER left out ("10 [April 2022]")."""
     doc = e.doc
-    if timex.DURATION.match(e.text) and (e.end < len(doc) and doc[e.end].lower_ == "of" or
-                                         e.start > 0 and doc[e.start - 1].lower_ in ("for", "over", "within")):
+    f = facts(doc)
+    text = span_text(e)
+    if timex.DURATION.match(text) and (e.end < len(doc) and f.lower[e.end] == "of" or
+                                       e.start > 0 and f.lower[e.start - 1] in ("for", "over", "within")):
         return None  # "after two days of fighting", "for three weeks": how long, not when
     for back in (2, 1):
         start = e.start - back
-        if start >= facts(doc).sent_start[e.start] and doc[start].like_num:
-            span = timex.resolve(doc[start:e.end].text, published)
+        if start >= f.sent_start[e.start] and doc[start].like_num:
+            span = timex.resolve(span_text(doc[start:e.end]), published)
             if span is not None and span.precision == Precision.DAY:
                 return span
-    return timex.resolve(e.text, published)
+    return timex.resolve(text, published)
 
 
 def _from_targets(actors: ActorIndex, verb: Token) -> list[str]:
@@ -1671,7 +1693,7 @@ def _from_targets(actors: ActorIndex, verb: Token) -> list[str]:
 
 
 def _has_own_date(sent) -> bool:
-    return any(t.ent_type_ == "DATE" for t in sent)
+    return "DATE" in facts(sent.doc).ent_types(sent.doc)[sent.start:sent.end]
 
 
 def _keys_near(actors: ActorIndex, sent, keep, following: int = 2) -> list[str]:
@@ -1688,7 +1710,7 @@ def _told_until(doc: Doc, sent, following: int) -> int:
     f = facts(doc)
     end = sent.end
     for _ in range(following):
-        if end >= len(doc) or any(t.ent_type_ == "DATE" for t in doc[end:end + 3]):
+        if end >= len(doc) or "DATE" in f.ent_types(doc)[end:end + 3]:
             break
         end = f.end_after(end, 1)
     return end
@@ -1730,21 +1752,21 @@ def _trigger_mention(d: Draft, gid: str, kind: ActorKind) -> AMention:
 def _own_setting(tok: Token) -> bool:
     """"the attack on a bus in Kasese last week": a definite noun with its own date is a new event, not
     the one just told."""
-    return any(c.i != tok.i and c.ent_type_ == "DATE" for c in subtree(tok))
-
-
-def _own_phrase(tok: Token) -> list[Token]:
-    """The trigger's subtree without the other clauses hanging off it (conjuncts, relative clauses)."""
     f = facts(tok.doc)
+    ent_type = f.ent_types(tok.doc)
+    return any(c != tok.i and ent_type[c] == "DATE" for c in subtree_ix(f, tok.i))
+
+
+def _own_phrase_ix(f: DocFacts, i: int) -> list[int]:
+    """The indices of token ``i``'s subtree without the other clauses hanging off it (conjuncts, relative
+    clauses), walked by index: no Token is built."""
     child_ix, dep = f.child_ix, f.dep
-    # walked by index (a Token is built only for what is returned)
-    out, stack = [tok.i], [c for c in child_ix[tok.i] if dep[c] not in ("conj", "relcl", "advcl", "ccomp", "cc")]
+    out, stack = [i], [c for c in child_ix[i] if dep[c] not in ("conj", "relcl", "advcl", "ccomp", "cc")]
     while stack:
         t = stack.pop()
         out.append(t)
         stack.extend(c for c in child_ix[t] if dep[c] not in ("conj", "relcl", "advcl", "ccomp"))
-    doc = tok.doc
-    return [tok, *(doc[i] for i in out[1:])]
+    return out
 
 
 def _present(tok: Token) -> bool:

@@ -12,7 +12,7 @@ from spacy.tokens import Token
 
 from ..kb.cues import Lexicon
 from ..types import Modality
-from .docfacts import children_with, kids, subtree
+from .docfacts import children_with, facts, kids, subtree
 
 # Dependencies through which a governing verb's meaning reaches the trigger.
 GOVERNING = frozenset({"xcomp", "ccomp", "dobj", "pobj", "prep", "advcl", "acl", "pcomp", "conj", "attr", "oprd",
@@ -44,8 +44,19 @@ class ModalityReader:
         self.condition_marks = f("condition_marks")
         self.conditional_threats = self.coercive | f("threat_when_conditional")
         self.allege_needs, self.allege_compl = f("allege_needs_complement"), f("allege_complements")
+        self.reporting = self.speech | self.claim | self.allege | self.deny
 
     def negated(self, tok: Token) -> bool:
+        """Whether ``tok`` is negated; read once per token (the triggers of a sentence climb through the
+        same governing verbs)."""
+        memo = facts(tok.doc).memo
+        key = (self, "negated", tok.i)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = self._negated(tok)
+        return found
+
+    def _negated(self, tok: Token) -> bool:
         own = kids(tok)
         if any(c.dep == "neg" for c in own):
             return True
@@ -81,26 +92,28 @@ class ModalityReader:
             return Frame(Modality.HYPOTHETICAL)
         if trig.lemma_.lower() in self.plan and trig.lemma_.lower() != "set":
             return Frame(Modality.PLANNED, trig)  # "is preparing for strikes" (but "set fire" happened)
+        f = facts(trig.doc)  # the words read by token index on the way up
         for _ in range(MAX_UP):
-            if tok.dep_ not in GOVERNING or tok.head.i == tok.i:
+            dep, h = f.dep[tok.i], f.head[tok.i]
+            if dep not in GOVERNING or h == tok.i:
                 break
-            dep = tok.dep_
             head = tok.head
             if dep == "conj" and tok.tag_ in PAST and head.tag_ in PRESENT:
                 break  # "officials fear ... and pushed X": a new, reported clause
-            if head.pos_ == "ADP":  # "for the killing", "on strikes": step through the preposition
+            head_pos = f.pos[h]
+            if head_pos == "ADP":  # "for the killing", "on strikes": step through the preposition
                 tok = head
                 continue
-            lemma = head.lemma_.lower()
-            if dep == "ccomp" and tok.i < head.i and lemma not in self.speech | self.claim | self.allege | self.deny:
+            lemma = f.lemma[h]
+            if dep == "ccomp" and tok.i < h and lemma not in self.reporting:
                 break  # "they staged a sit-in; they also demanded ...": a clause before a demand is no demand
-            if head.pos_ in ("VERB", "AUX", "NOUN") or head.pos_ == "ADJ" and head.lemma_.lower() in self.plan:
-                if self.negated(head) and head.pos_ != "NOUN":
+            if head_pos in ("VERB", "AUX", "NOUN") or head_pos == "ADJ" and lemma in self.plan:
+                if self.negated(head) and head_pos != "NOUN":
                     return Frame(Modality.NEGATED, head)
                 if any(c.dep == "mark" and c.lower in self.hyp_marks for c in kids(head)):
                     return Frame(Modality.HYPOTHETICAL, head)
                 # "engaged in a firefight": the noun under the light verb's "in" is carried all the same
-                if lemma in self.light and (dep in ("dobj", "xcomp", "pobj") or dep == "prep" and tok.lower_ == "in") \
+                if lemma in self.light and (dep in ("dobj", "xcomp", "pobj") or dep == "prep" and f.lower[tok.i] == "in") \
                         and carrier is None:
                     carrier = head
                     future = future or self.future(head)
@@ -125,7 +138,7 @@ class ModalityReader:
                     retype = "MOBILIZE" if etype == "ASSAULT" and lemma in self.mobilize else \
                         "THREATEN" if etype.lower() in self.coercive - {"assault"} else None
                     return Frame(Modality.PLANNED, head, retype, carrier)
-                if lemma in self.hyp_verbs and head.pos_ == "VERB" and dep in ("ccomp", "xcomp", "dobj"):
+                if lemma in self.hyp_verbs and head_pos == "VERB" and dep in ("ccomp", "xcomp", "dobj"):
                     return Frame(Modality.HYPOTHETICAL, head, None, carrier)
                 if lemma in self.speech and dep in ("ccomp", "xcomp", "dobj"):
                     if future:

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 from ..kb.gazetteer import Gazetteer, PlaceEntry, fold, place_words
 from ..types import ActorKind, Place, Span
 from .actors import ActorIndex, _trim, name_after
-from .docfacts import children, conjuncts, facts
+from .docfacts import children, conjuncts, facts, span_text
 
 PRODUCER = "warwire.places.gazetteer.v1"
 # Nouns after a name that say what kind of place it is ("Jowzjan province", "Baghdad airport").
@@ -111,18 +111,19 @@ class PlaceFinder:
         names ("US forces", "Russian diplomats"); they are kept as attributive mentions of the country."""
         spans = self._candidates(doc, actors)
         idx = PlaceIndex()
+        lower = facts(doc).lower  # the words around each name read by token index
         for span in spans:
             hint = None
             end = span.end
-            name = span.text
-            if end < len(doc) and doc[end].lower_ in ADMIN_SUFFIX and not _describes(doc, span.start, end):
-                hint = ADMIN_SUFFIX[doc[end].lower_]
-            elif len(span) > 1 and span[-1].lower_ in ADMIN_SUFFIX and not self.gaz.lookup(name):
-                hint = ADMIN_SUFFIX[span[-1].lower_]
-                if span[-1].lower_ not in NAMING_HEADS:
-                    name = span[:-1].text  # "Kandahar city", "Giro district"; but "Nduta Refugee Camp"
-            if len(span) > 1 and span[0].lower_ in TYPE_PREFIXES and span[1].is_title:
-                name, hint = span[1:].text, hint or "village"  # "Barangay San Isidro" is San Isidro
+            name = span_text(span)
+            if end < len(doc) and lower[end] in ADMIN_SUFFIX and not _describes(doc, span.start, end):
+                hint = ADMIN_SUFFIX[lower[end]]
+            elif len(span) > 1 and lower[end - 1] in ADMIN_SUFFIX and not self.gaz.lookup(name):
+                hint = ADMIN_SUFFIX[lower[end - 1]]
+                if lower[end - 1] not in NAMING_HEADS:
+                    name = span_text(span[:-1])  # "Kandahar city", "Giro district"; but "Nduta Refugee Camp"
+            if len(span) > 1 and lower[span.start] in TYPE_PREFIXES and span[1].is_title:
+                name, hint = span_text(span[1:]), hint or "village"  # "Barangay San Isidro" is San Isidro
             m = PMention(span.start, span.end, span.start_char, span.end_char, name, hint)
             idx.mentions.append(m)
             for i in range(span.start, span.end):
@@ -159,7 +160,7 @@ class PlaceFinder:
         spans: list[SpacySpan] = []
         for _, s, e in self.matcher(doc):
             spans.append(SpacySpan(doc, s, e, label="PLACE"))
-        for ent in doc.ents:
+        for ent in actors.ents():
             if ent.label_ not in ("GPE", "LOC", "FAC"):
                 continue
             ent = _trim(ent)
@@ -174,10 +175,11 @@ class PlaceFinder:
             spans.append(SpacySpan(doc, i, i + 1, label="GPE"))
         spans.extend(self._after_preposition(doc))
         keep = []
+        f = facts(doc)
         for span in filter_spans(spans):
             if self._is_actor(span, actors) or any(i in actors.not_places for i in range(span.start, span.end)):
                 continue
-            if span.end < len(doc) and doc[span.end].text in ("-", "–") and not doc[span.end - 1].whitespace_:
+            if span.end < len(doc) and f.word[span.end] in ("-", "–") and not f.space[span.end - 1]:
                 continue  # "Iran-backed", "Gaza-based": a modifier, not a place
             keep.append(span)
         return keep
@@ -189,7 +191,7 @@ class PlaceFinder:
             words = " ".join(lower[ent.end:ent.end + n])
             if words == suffix:
                 cand = SpacySpan(doc, ent.start, ent.end + n, label="FAC")
-                if self.gaz.lookup(cand.text):
+                if self.gaz.lookup(span_text(cand)):
                     return cand
         return ent
 
@@ -205,7 +207,7 @@ class PlaceFinder:
             if not doc[end - 1].is_title:
                 continue
             cand = SpacySpan(doc, ent.start, end, label=ent.label_)
-            if self.gaz.lookup(cand.text):
+            if self.gaz.lookup(span_text(cand)):
                 best = cand
         return best
 
@@ -226,7 +228,7 @@ class PlaceFinder:
                 while k < len(doc) and doc[k].text not in (",", ")", ";") and k - j < 5:
                     k += 1
                 cand = SpacySpan(doc, j, k, label="GPE")
-                if k > j and cand[0].is_title and self.gaz.lookup(cand.text):
+                if k > j and cand[0].is_title and self.gaz.lookup(span_text(cand)):
                     out.append(cand)
                 j = k + 1 if k < len(doc) and doc[k].text == "," else k
                 if k < len(doc) and doc[k].text in (")", ";"):
@@ -317,29 +319,33 @@ class PlaceFinder:
         """Capitalised names the NER missed but the gazetteer knows, where a place is expected: after
         in/near/at/of/from/to/between, in lists ("Ghazni, Paktia"), before "district"/"village"."""
         out = []
-        for t in (doc[i] for i in facts(doc).where(PLACE_PREPS_OR_COMMA)):
-            if t.i + 1 >= len(doc):
+        f = facts(doc)  # every preposition and comma of the text is read: by index, no Token per word
+        n, lower, pos, word, space = len(doc), f.lower, f.pos, f.word, f.space
+        cap, ent_type = _capitalised_words(doc), f.ent_types(doc)
+        for ti in f.where(PLACE_PREPS_OR_COMMA):
+            if ti + 1 >= n:
                 continue
-            i = t.i + 1
-            while i < len(doc) and (doc[i].lower_ in DIRECTIONS or doc[i].lower_ == "the") and i - t.i <= 3:
+            i = ti + 1
+            while i < n and (lower[i] in DIRECTIONS or lower[i] == "the") and i - ti <= 3:
                 i += 1  # "in northern Aleppo", "near the village"
             j = i
-            while j < len(doc) and j - i <= 5:
-                if _capitalised(doc[j]) and doc[j].pos_ in ("PROPN", "NOUN", "ADJ"):
+            while j < n and j - i <= 5:
+                if cap[j] and pos[j] in ("PROPN", "NOUN", "ADJ"):
                     j += 1
-                elif j > i and _joiner(doc, j):  # "Al-Bassel Hospital": a hyphen inside the name
-                    j += 1
+                elif j > i and word[j] in DASHES and not space[j - 1] and not space[j] and j + 1 < n and cap[j + 1]:
+                    j += 1  # "Al-Bassel Hospital": a hyphen inside the name (_joiner)
                 else:
                     break
             for end in range(j, i, -1):  # longest known name first
-                if doc[end - 1].text in DASHES:
+                if word[end - 1] in DASHES:
                     continue  # "Al-" of "Al-Assad Academy" is no name of its own
                 span = SpacySpan(doc, i, end, label="GPE")
-                norp = any(x.ent_type_ == "NORP" for x in span)
-                if norp and not (t.lower_ in NORP_PLACE_PREPS and not self._nationality(span.text)):
+                text = span_text(span)
+                norp = "NORP" in ent_type[i:end]
+                if norp and not (lower[ti] in NORP_PLACE_PREPS and not self._nationality(text)):
                     break  # "Iraqi", "Syrian" are nationalities; "the city of Samarra" is not
-                if _plausible(span) and (self.gaz.lookup(span.text) or
-                                         end == j and _named_place(doc, t, span, self._nationality(span.text))):
+                if _plausible(span) and (self.gaz.lookup(text) or
+                                         end == j and _named_place(doc, doc[ti], span, self._nationality(text))):
                     out.append(span)
                     break
         return out
@@ -535,9 +541,15 @@ def _capitalised(tok: Token) -> bool:
     return tok.is_title or tok.text[:1].isupper() and any(c in tok.text for c in "’'ʼ") and not tok.is_upper
 
 
-def _joiner(doc: Doc, j: int) -> bool:
-    return doc[j].text in DASHES and not doc[j - 1].whitespace_ and not doc[j].whitespace_ and \
-        j + 1 < len(doc) and _capitalised(doc[j + 1])
+def _capitalised_words(doc: Doc) -> list[bool]:
+    """``_capitalised`` of every token, from the Doc's arrays and read once per Doc."""
+    f = facts(doc)
+    found = f.memo.get("capitalised")
+    if found is None:
+        flags = doc.to_array([IS_TITLE, IS_UPPER]).tolist() if len(doc) else []
+        found = f.memo["capitalised"] = [bool(title or w[:1].isupper() and any(c in w for c in "’'ʼ") and not upper)
+                                         for (title, upper), w in zip(flags, f.word)]
+    return found
 
 
 def _in_list(doc: Doc, m) -> bool:
@@ -588,7 +600,7 @@ def _plausible_entry(e: PlaceEntry, m: PMention) -> bool:
 
 def _plausible(span: SpacySpan) -> bool:
     """Short capitals ("AL", "UN") and sentence-initial words are rarely places the NER missed."""
-    text = span.text
+    text = span_text(span)
     if len(text) <= 3 and text.isupper():
         return False
     if text.lower() in CALENDAR_WORDS:

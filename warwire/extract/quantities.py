@@ -8,7 +8,7 @@ import re
 from spacy.tokens import Token
 
 from ..types import Quantity
-from .docfacts import children, children_with, conjuncts
+from .docfacts import children, children_with, conjuncts, facts
 
 # A count has at most 9 digits: longer digit strings are ids, phone numbers or junk, not people.
 _NUM = re.compile(r"^\d{1,3}(?:,\d{3}){1,2}$|^\d{1,9}(?:\.\d{1,3})?$")
@@ -44,8 +44,12 @@ class Counter:
 
     def count(self, noun: Token) -> Quantity | None:
         """The count of a noun phrase headed by ``noun`` ("at least 12 people", "dozens of villagers")."""
-        nums = [c for c in children(noun) if c.dep_ in ("nummod", "quantmod") and self._numeric(c) or
-                (c.dep_ in ("det", "amod") and c.lower_ in self.words and c.lower_ not in ("some",))]
+        doc = noun.doc
+        f = facts(doc)  # the children read by token index: a Token only for a number's test
+        dep, lower = f.dep, f.lower
+        nums = [doc[c] for c in f.child_ix[noun.i]
+                if dep[c] in ("nummod", "quantmod") and self._numeric(doc[c]) or
+                (dep[c] in ("det", "amod") and lower[c] in self.words and lower[c] not in ("some",))]
         if not nums and (noun.lower_ in self.words or noun.like_num) and noun.pos_ in ("NUM", "NOUN", "PRON"):
             nums = [noun]  # "dozens were killed", "three died", "more than 20 were killed"
         if not nums and noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lower_ in self.words:
@@ -105,7 +109,7 @@ class Counter:
         return got if got is not None and got[0] is not None else None
 
     def _modifiers(self, tok: Token, lo, hi):
-        before = tuple(t.lower_ for t in tok.doc[max(tok.i - 4, 0):tok.i])
+        before = tuple(facts(tok.doc).lower[max(tok.i - 4, 0):tok.i])
         for phrase in self.more_than:
             if before[-len(phrase):] == phrase:
                 return (lo + 1 if lo is not None else None), None
@@ -125,7 +129,7 @@ class Counter:
             q = self.count(n)
             if q is None and n.pos_ == "PROPN":
                 q = Quantity(1, 1)
-            if q is None and n.tag_ in ("NN", "NNP") and any(c.lower_ in ("a", "an", "one") for c in children(n)):
+            if q is None and n.tag_ in ("NN", "NNP") and any(w in ("a", "an", "one") for w in _child_words(n)):
                 q = Quantity(1, 1)
             if q is None:
                 continue
@@ -135,3 +139,9 @@ class Counter:
         if not any_count:
             return None
         return Quantity(total_lo, total_hi)
+
+
+def _child_words(tok: Token) -> list[str]:
+    """The lower-cased words of ``tok``'s children, in order, without a Token for each."""
+    f = facts(tok.doc)
+    return [f.lower[c] for c in f.child_ix[tok.i]]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from .actors import ActorIndex
-from .docfacts import children, children_with, conjuncts, facts, has_child, kids
+from .docfacts import children, children_with, conjuncts_ix, facts, has_child, kids
 
 TARGET_PREPS = frozenset({"on", "against", "at", "upon", "toward", "towards"})
 CLASH_PREPS = frozenset({"with", "between"})
@@ -25,16 +25,19 @@ UP_DEPS = frozenset({"xcomp", "conj", "advcl", "ccomp", "acl", "relcl", "pcomp"}
 
 
 def _with_conjuncts(tok: Token) -> list[Token]:
-    return [tok, *[c for c in conjuncts(tok) if c.i > tok.i]]
+    doc = tok.doc
+    return [tok, *[doc[c] for c in conjuncts_ix(facts(doc), tok.i) if c > tok.i]]
 
 
 def _keys(idx: ActorIndex, toks: list[Token]) -> list[str]:
     out = []
+    if not toks:
+        return out
+    f = facts(toks[0].doc)
     for t in toks:
         for c in _with_conjuncts(t):
             # "Ukrainian and Russian forces": each coordinated nationality names its own actor, in text order
-            f = facts(c.doc)
-            shared = [idx.actor_at(c.doc[g]) for g in f.child_ix[c.i] if f.dep[g] in ("amod", "compound", "nmod") and
+            shared = [idx._actor_at(g) for g in f.child_ix[c.i] if f.dep[g] in ("amod", "compound", "nmod") and
                       any(f.dep[x] == "conj" for x in f.child_ix[g])]
             for k in [*shared, idx.actor_in(c)]:
                 if k and k not in out:
@@ -48,24 +51,29 @@ def phrase_keys(idx: ActorIndex, toks: list[Token]) -> list[str]:
 
 
 def passive(tok: Token) -> bool:
-    return any(c.dep in ("nsubjpass", "auxpass") for c in kids(tok)) or \
-        (tok.tag_ == "VBN" and tok.dep_ in ("acl", "amod") and tok.pos_ == "VERB")
+    f = facts(tok.doc)
+    dep, i = f.dep, tok.i
+    return any(dep[c] in ("nsubjpass", "auxpass") for c in f.child_ix[i]) or \
+        (dep[i] in ("acl", "amod") and f.pos[i] == "VERB" and tok.tag_ == "VBN")
 
 
 def subject_of(verb: Token) -> list[Token]:
     """The subject of a verb, inherited through xcomp/conj/advcl chains when it has none of its own."""
-    tok = verb
+    doc = verb.doc
+    f = facts(doc)  # climbed by token index: Tokens only for what is returned
+    dep, head = f.dep, f.head
+    t = verb.i
     for _ in range(5):
-        subj = [c for c in children_with(tok, SUBJECT_DEPS)]
-        if subj and tok.dep_ == "relcl" and subj[0].lower_ in ("that", "which", "who", "whom"):
-            return [tok.head]  # "the militia that attacked the base": the relative pronoun stands for it
+        subj = [c for c in f.child_ix[t] if dep[c] in SUBJECT_DEPS]
+        if subj and dep[t] == "relcl" and f.lower[subj[0]] in ("that", "which", "who", "whom"):
+            return [doc[head[t]]]  # "the militia that attacked the base": the relative pronoun stands for it
         if subj:
-            return subj
-        if tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN"):
-            return [tok.head]
-        if tok.dep_ not in UP_DEPS or tok.head.i == tok.i:
+            return [doc[c] for c in subj]
+        if dep[t] == "relcl" and f.pos[head[t]] in ("NOUN", "PROPN"):
+            return [doc[head[t]]]
+        if dep[t] not in UP_DEPS or head[t] == t:
             return []
-        tok = tok.head
+        t = head[t]
     return []
 
 
@@ -95,15 +103,16 @@ def verb_roles(idx: ActorIndex, verb: Token, clash: bool = False) -> tuple[list[
                                   for o in children_with(c, ("dobj", "obj"))])
     # "exchanged fire with X", "opened fire on X": the prepositions hang on the object that is no actor
     # "fired mortars and grenade launchers at X": the phrase hangs on the last weapon of a list
+    f = facts(verb.doc)  # the prepositions read by token index: Tokens only for their objects
     held = [g for c in children_with(verb, ("dobj",)) if idx.actor_in(c) is None
-            for w in _with_conjuncts(c) if w is c or idx.actor_in(w) is None for g in children(w)]
-    for prep in [*children(verb), *held]:
-        if prep.dep_ != "prep":
+            for w in _with_conjuncts(c) if w is c or idx.actor_in(w) is None for g in f.child_ix[w.i]]
+    for prep in [*f.child_ix[verb.i], *held]:
+        if f.dep[prep] != "prep":
             continue
-        objs = children_with(prep, ("pobj",))
-        if prep.lower_ in TARGET_PREPS or (clash and prep.lower_ in CLASH_PREPS):
+        objs = [verb.doc[g] for g in f.child_ix[prep] if f.dep[g] == "pobj"]
+        if f.lower[prep] in TARGET_PREPS or (clash and f.lower[prep] in CLASH_PREPS):
             targets += [k for k in _keys(idx, objs) if k not in targets]
-        elif prep.lower_ == "by" and not sources:
+        elif f.lower[prep] == "by" and not sources:
             sources = _keys(idx, objs)
     if not targets and not passive(verb):
         # "fired mortars and grenade launchers at X", which the small parser reads as a second verb "grenade"
@@ -132,12 +141,14 @@ def device_agents(idx: ActorIndex, thing: Token) -> list[str]:
     """Who is behind a device or weapon named as the subject: "a bomb planted by militants exploded",
     "an IED by Al Shabaab detonated"."""
     out: list[str] = []
-    for c in children(thing):
-        if c.dep_ == "acl" and c.tag_ == "VBN":
-            agents = [g for a in children_with(c, ("agent",)) for g in children_with(a, ("pobj",))]
+    doc = thing.doc
+    f = facts(doc)  # the children read by token index: Tokens only for an agent's phrase
+    for c in f.child_ix[thing.i]:
+        if f.dep[c] == "acl" and doc[c].tag_ == "VBN":
+            agents = [g for a in children_with(doc[c], ("agent",)) for g in children_with(a, ("pobj",))]
             out += [k for k in _keys(idx, agents) if k not in out]
-        elif c.dep_ == "prep" and c.lower_ == "by":
-            out += [k for k in _keys(idx, children_with(c, ("pobj",))) if k not in out]
+        elif f.dep[c] == "prep" and f.lower[c] == "by":
+            out += [k for k in _keys(idx, [doc[g] for g in f.child_ix[c] if f.dep[g] == "pobj"]) if k not in out]
     return out
 
 

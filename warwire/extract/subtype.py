@@ -32,16 +32,25 @@ def features(doc: Doc, sent: SpacySpan, trigger_lemma: str, etype: str, rule: Ac
              modality: str, source_kinds: list[str], target_kinds: list[str], killed: bool) -> list[str]:
     """The bag of features the model reads: words of the window (entities masked), word pairs, the
     trigger, and the rules' structured reading of the event."""
-    end = facts(doc).end_after(sent.end, 1)  # the sentence and the next, where notes give victims and toll
-    words = [w for w in _token_words(doc)[sent.start:end] if w is not None]
-    feats = [f"w:{w}" for w in words]
-    feats += [f"b:{a}_{b}" for a, b in zip(words, words[1:])]
+    feats = list(_window_features(doc, sent.start, sent.end))
     feats += [f"t:{trigger_lemma}", f"type:{etype}", f"rule:{label_of(rule)}", f"mode:{mode}",
               f"modality:{modality}", f"killed:{killed}", f"type_rule:{etype}_{label_of(rule)}"]
     feats += [f"src:{k}" for k in sorted(set(source_kinds))] or ["src:none"]
     feats += [f"tgt:{k}" for k in sorted(set(target_kinds))] or ["tgt:none"]
     feats += [f"st:{s}_{t}" for s in sorted(set(source_kinds)) or ["none"] for t in sorted(set(target_kinds)) or ["none"]]
     return feats
+
+
+def _window_features(doc: Doc, start: int, end: int) -> tuple[str, ...]:
+    """The word and word-pair features of the sentence from ``start`` to ``end`` and the next one (where
+    notes give victims and toll), built once per sentence: the events of one sentence share them."""
+    f = facts(doc)
+    key = ("subtype_window", start)
+    found = f.memo.get(key)
+    if found is None:
+        words = [w for w in _token_words(doc)[start:f.end_after(end, 1)] if w is not None]
+        found = f.memo[key] = (*[f"w:{w}" for w in words], *[f"b:{a}_{b}" for a, b in zip(words, words[1:])])
+    return found
 
 
 def _token_words(doc: Doc) -> list[str | None]:

@@ -61,11 +61,8 @@ class SubtypeModel:
 
     def scores(self, feats: list[str]) -> list[float]:
         """Class probabilities for a bag of features."""
-        rows = [0]   # the bias, then the row of every known feature, in the order given
-        for f in feats:
-            row = self._rows.get(f)
-            if row is not None:
-                rows.append(row)
+        # the bias, then the row of every known feature, in the order given (rows count from 1: no row is falsy)
+        rows = [0, *filter(None, map(self._rows.get, feats))]
         # Reducing over the first axis adds the rows one after the other, as a loop over them would: the
         # same sums to the last bit, about ten times faster than adding the rows in Python.
         z = np.add.reduce(self._matrix.take(rows, axis=0), axis=0).tolist()

@@ -71,3 +71,22 @@ def test_tree_helpers_give_what_spacy_gives(doc):
             [c.i for c in tok.children if c.dep_ in ("conj", "prep")]
         assert docfacts.has_child(tok, ("nsubj",)) == any(c.dep_ == "nsubj" for c in tok.children)
         assert facts(doc).head[tok.i] == tok.head.i
+        assert docfacts.ancestors_ix(facts(doc), tok.i) == [t.i for t in tok.ancestors]
+        assert docfacts.conjuncts_ix(facts(doc), tok.i) == [t.i for t in tok.conjuncts]
+
+
+def test_word_arrays_give_what_the_token_properties_give():
+    # the stages read these instead of Token.text, .whitespace_, .pos_, .lower, .ent_type_ and Span.text
+    doc = Doc(VOCAB, words=["On", "3", "May", ",", "Hamas", "fighters", "shelled", "\n", "Sderot", "-", "based", "units"],
+              spaces=[True, True, False, True, True, True, False, False, False, False, True, False],
+              pos=["ADP", "NUM", "PROPN", "PUNCT", "PROPN", "NOUN", "VERB", "SPACE", "PROPN", "PUNCT", "VERB", "NOUN"],
+              ents=["O", "B-DATE", "I-DATE", "O", "B-ORG", "O", "O", "O", "B-GPE", "O", "O", "O"],
+              sent_starts=[True, *[False] * 11])
+    f = facts(doc)
+    assert f.word == [t.text for t in doc]
+    assert [" " if sp else "" for sp in f.space] == [t.whitespace_ for t in doc]
+    assert f.pos == [t.pos_ for t in doc]
+    assert f.lower_id == [t.lower for t in doc]
+    assert f.ent_types(doc) == [t.ent_type_ for t in doc]
+    for start, end in [(0, 3), (1, 3), (4, 7), (6, 9), (8, 12), (0, len(doc))]:
+        assert docfacts.span_text(doc[start:end]) == doc[start:end].text
