@@ -76,6 +76,8 @@ class AcledCoder:
         remote = [h for h in hints if h in self.remote]
         if mode_hint and etype == EventType.ASSAULT and (mode_hint in self.remote or mode_hint in ("abduct", "sexual")):
             remote.append(mode_hint)
+        if etype == EventType.ASSAULT and "sexual" in (mode_hint, *hints):
+            return "sexual"  # "raped women as they dispersed the protesters": the rape is what ACLED codes
         force = next((h for h in (mode_hint, *hints) if h in FORCE_HINTS), None)
         if etype == EventType.ASSAULT and force and (any(k == ActorKind.PROTESTERS for k in tgt) or force in hints):
             # tear gas on demonstrators, "dispersed a march" (a protest, not an actor): the authorities' answer

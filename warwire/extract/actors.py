@@ -96,6 +96,10 @@ class ActorIndex:
     def add(self, m: AMention) -> None:
         if any(i in self.tok for i in range(m.start, m.end)):
             return
+        doc = self.doc
+        if m.entry is None and m.end + 1 < len(doc) and doc[m.end].text in ("-", "–") and \
+                not doc[m.end - 1].whitespace_ and doc[m.end + 1].pos_ == "VERB":
+            return  # "was gang-raped": the first half of a verb, nobody named
         self.mentions.append(m)
         for i in range(m.start, m.end):
             self.tok[i] = m

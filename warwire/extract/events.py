@@ -185,7 +185,10 @@ class EventExtractor:
                 joined = self._cue_text(first + f.lower[i], "NOUN") or self._cue_text(first + f.lemma[i], "NOUN")
                 if joined is not None:  # "shoot-out" is a shootout, "shoot-outs" shootouts
                     yield tok, joined
-                continue  # "Iran-backed", "so-called", "US-led": a modifier, not an event
+                    continue
+                if pos != "VERB" or f.dep[i] in ("amod", "compound", "acl"):
+                    continue  # "Iran-backed", "so-called", "US-led": a modifier, not an event
+                # "was gang-raped", "were hand-picked": the clause's own verb, read as itself
             if pos in ("ADP", "ADV"):
                 continue  # only as the end of a hyphenated word ("sit-in")
             m = actors.tok.get(i)
