@@ -614,6 +614,11 @@ class ActorFinder:
                     pick = m
                 if pick:
                     break
+            if want == "plural" and pick is not None and doc[pick.end - 1].tag_ == "NNP" and \
+                    pick.kind in (ActorKind.STATE, ActorKind.GOVERNMENT):
+                # "militants backed by Ankara said they ...": "they" are the plural ones, not the state
+                pick = next((m for m in reversed(cands) if m.kind != ActorKind.PERSON and
+                             doc[m.end - 1].tag_ in ("NNS", "NNPS")), pick)
             if pick is not None:
                 # prefer the subject of the clause that governs the pronoun ("Nujaba said it will...")
                 gov = tok.head
