@@ -1370,6 +1370,9 @@ class EventExtractor:
                 acled = rule  # the codebook's own words decided it (stones thrown, tear gas): the model does not overrule
             if rule.sub_event_type in self.final:
                 acled = rule  # the weapon named as seized or stopped: the codebook's own definition
+            if rule.sub_event_type == "Arrests" and acled.event_type is None and \
+                    any(kinds.get(t) in ARMED_KINDS for t in d.targets):
+                acled = rule  # militants or soldiers detained: a political arrest, whatever else the words say
         if label is not None and d.frame.modality in CODED_MODALITIES:
             acled = label  # the analyst's own tag of the note's event
         elif riot is not None and d.frame.modality in CODED_MODALITIES:
