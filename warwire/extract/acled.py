@@ -45,6 +45,7 @@ class AcledCoder:
         self.rioters = frozenset(table.get("rioters_facing_forces") or ())
         self.forces_words = frozenset(table.get("violence_of_forces") or ())
         self.protest_targets = frozenset(table.get("protest_targets") or ())
+        self.nouns_only = frozenset(table.get("violent_as_nouns_only") or ())
         self.riot_crowd = frozenset(table.get("riot_crowd") or ())
         self.takeover_words = frozenset(table.get("takeover_words") or ())
         self.peaceful_takeover = frozenset(table.get("peaceful_takeover") or ())
@@ -206,6 +207,8 @@ class AcledCoder:
                 continue
             if i >= start + 2 and lower[i - 1] in ("-", "–") and lower[i - 2] == "non":
                 continue  # "a non-violent march"
+            if lemma[i] in self.nouns_only and f.pos[i] == "VERB":
+                continue  # "protests that have rocked the city": shaken, no rocks thrown
             if lemma[i] in self.violent and any(lemma[c] in self.forces_words for c in f.child_ix[i]
                                                 if dep[c] in ("compound", "amod", "poss", "nmod")):
                 continue  # "police violence", "state-sanctioned violence": what the crowd protests, not what it did

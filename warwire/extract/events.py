@@ -981,6 +981,13 @@ class EventExtractor:
             self.lex.frame("period_nouns") and any(f.dep[c] == "nummod" for c in f.child_ix[f.head[head]])
 
     def _accidental(self, d: Draft, actors: ActorIndex) -> bool:
+        if d.type == EventType.PROTEST and d.cue.acled == "peaceful_protest" and d.cue.weight < WEAK:
+            # "flood water poured into the streets": a crowd word of weak cue needs people, not a disaster
+            doc, start = d.trig.doc, sent_start(d.trig)
+            f = facts(doc)
+            told = any(f.lemma[i] in self.coder.demo_words and not doc[i].ent_type_  # not "20 March"
+                       for i in range(start, f.sent_end[start]))
+            return not told and self._causes_in(doc, start)
         if d.cue.acled in ("other", "change") and d.type in (EventType.AID, EventType.COERCE, EventType.MOBILIZE,
                                                              EventType.RETREAT):
             # people evacuated or displaced by a flood, troops sent to dig out snowbound cars: not fighting
