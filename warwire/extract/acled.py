@@ -6,7 +6,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from ..types import AcledCode, ActorKind, EventType, Modality
-from .docfacts import DocFacts, facts, span_text, subtree_ix
+from .docfacts import DocFacts, facts, negated_prefix, span_text, subtree_ix
 
 CODED_MODALITIES = frozenset({Modality.ASSERTED, Modality.CLAIMED, Modality.ALLEGED})
 STATE_KINDS = frozenset({ActorKind.STATE, ActorKind.GOVERNMENT, ActorKind.MILITARY, ActorKind.POLICE})
@@ -199,13 +199,13 @@ class AcledCoder:
         compensation for damaged crops") and symbolic burnings ("burned an effigy"), which ACLED's codebook
         leaves peaceful."""
         f = facts(doc)
-        lemma, dep, lower = f.lemma, f.dep, f.lower
+        lemma, dep = f.lemma, f.dep
         own = {trig.i, *(a.i for a in trig.ancestors)} if trig is not None else set()
         out = set()
         for i in range(start, end):  # by token index: every token is read, and its ancestors
             if dep[i] == "compound" or self._in_cause(f, i, start, own):
                 continue
-            if i >= start + 2 and lower[i - 1] in ("-", "–") and lower[i - 2] == "non":
+            if i >= start + 2 and negated_prefix(f, i):
                 continue  # "a non-violent march"
             if lemma[i] in self.nouns_only and f.pos[i] == "VERB":
                 continue  # "protests that have rocked the city": shaken, no rocks thrown

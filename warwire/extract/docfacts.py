@@ -200,6 +200,11 @@ def conjuncts_ix(f: DocFacts, i: int) -> list[int]:
     return [c for c in output if c != i]
 
 
+def negated_prefix(f: DocFacts, i: int) -> bool:
+    """"non-violent", "non-lethal": whether token ``i`` follows a hyphenated "non" that turns it into its opposite."""
+    return i >= 2 and f.lower[i - 1] in ("-", "–") and f.lower[i - 2] == "non"
+
+
 def span_text(span: Span) -> str:
     """``span.text``, sliced from the Doc's text read once: ``Span.text`` builds a Token for every word."""
     return facts(span.doc).text[span.start_char:span.end_char]

@@ -19,8 +19,8 @@ from . import timex
 from .acled import CODED_MODALITIES, AcledCoder
 from .subtype import features as subtype_features
 from .actors import ARMED_KINDS, AMention, ActorFinder, ActorIndex
-from .docfacts import (DocFacts, ancestors_ix, children, children_with, conjuncts, facts, has_child, kids, sent_end, sent_start,
-                       sentence, span_text, subtree, subtree_ix)
+from .docfacts import (DocFacts, ancestors_ix, children, children_with, conjuncts, facts, has_child, kids,
+                       negated_prefix, sent_end, sent_start, sentence, span_text, subtree, subtree_ix)
 from .modality import Frame, ModalityReader
 from .places import CITY_FEATURES, PlaceIndex, PMention, coded_at, km_apart
 from .quantities import Counter
@@ -90,6 +90,9 @@ class EventExtractor:
         self.struck_depots = lex.frame("struck_weapons_verbs")
         self.raid_words = frozenset(lex.acled.get("raid_words") or ())
         self.arrest_words = frozenset(lex.acled.get("raid_arrest_words") or ())
+        self.raid_codes = frozenset(lex.acled.get("raid_coded_as") or ())
+        self.arrest_code = AcledCode(*self.coder.hints["arrest"])
+        self.speech = lex.frame("speech")
         self.reduced_relatives = lex.frame("reduced_relatives")
         self.final = frozenset(lex.acled.get("rules_final") or ())
         self.note_labels = {str(k).lower(): str(v) for k, v in (lex.acled.get("note_labels") or {}).items()}
@@ -452,14 +455,12 @@ class EventExtractor:
         """Subjects of the reporting verbs a trigger is told under: "police said a boiler exploded" (or "... two
         people were killed") names who reports it, not who did it. Not when the trigger's own subject is a
         pronoun ("the army said it killed ten"), which may stand for the reporter."""
-        doc, i, out = trig.doc, trig.i, set()
-        if any(c.pos_ == "PRON" for c in children_with(trig, ("nsubj", "nsubjpass"))):
+        f, out = facts(trig.doc), set()
+        if any(f.pos[c] == "PRON" and f.dep[c] in ("nsubj", "nsubjpass") for c in f.child_ix[trig.i]):
             return out
-        speech = self.lex.frame("speech")
-        while doc[i].head.i != i:
-            i = doc[i].head.i
-            if doc[i].lemma_.lower() in speech:
-                out.update(c.i for c in children_with(doc[i], ("nsubj",)))
+        for i in ancestors_ix(f, trig.i):
+            if f.lemma[i] in self.speech:
+                out.update(c for c in f.child_ix[i] if f.dep[c] == "nsubj")
         return out
 
     def _repelled_by(self, tok: Token, actors: ActorIndex) -> list[str]:
@@ -985,7 +986,8 @@ class EventExtractor:
             # "flood water poured into the streets": a crowd word of weak cue needs people, not a disaster
             doc, start = d.trig.doc, sent_start(d.trig)
             f = facts(doc)
-            told = any(f.lemma[i] in self.coder.demo_words and not doc[i].ent_type_  # not "20 March"
+            ents = f.ent_types(doc)
+            told = any(f.lemma[i] in self.coder.demo_words and not ents[i]  # not "20 March"
                        for i in range(start, f.sent_end[start]))
             return not told and self._causes_in(doc, start)
         if d.cue.acled in ("other", "change") and d.type in (EventType.AID, EventType.COERCE, EventType.MOBILIZE,
@@ -1026,7 +1028,7 @@ class EventExtractor:
         """Whether the sentence at ``start`` names a natural or accidental cause of harm. "Stormed a station"
         is no storm: a cause word the sentence uses only as a violent verb is not one."""
         f = facts(doc)
-        return any(not (w in self.cue_words and all(doc[i].pos_ == "VERB" for i in range(start, f.sent_end[start])
+        return any(not (w in self.cue_words and all(f.pos[i] == "VERB" for i in range(start, f.sent_end[start])
                                                     if f.lemma[i] == w))
                    for w in f.sentence_lemmas(start) & self.lex.frame("non_political_causes"))
 
@@ -1377,7 +1379,7 @@ class EventExtractor:
                 acled = rule  # the codebook's own words decided it (stones thrown, tear gas): the model does not overrule
             if rule.sub_event_type in self.final:
                 acled = rule  # the weapon named as seized or stopped: the codebook's own definition
-            if rule.sub_event_type == "Arrests" and acled.event_type is None and \
+            if rule == self.arrest_code and acled.event_type is None and \
                     any(kinds.get(t) in ARMED_KINDS for t in d.targets):
                 acled = rule  # militants or soldiers detained: a political arrest, whatever else the words say
         if label is not None and d.frame.modality in CODED_MODALITIES:
@@ -1392,12 +1394,12 @@ class EventExtractor:
             # smugglers caught, counterfeit goods seized: police work on crime, not politics (ACLED still codes
             # the arrests themselves, of migrants or gang members)
             acled = AcledCode()
-        if d.type == EventType.ASSAULT and acled.sub_event_type in ("Attack", "Armed clash", "Excessive force against protesters") and \
+        if d.type == EventType.ASSAULT and acled.sub_event_type in self.raid_codes and \
                 d.trig.lemma_.lower() in self.raid_words and not d.fatalities and not d.injured and \
                 facts(doc).sentence_lemmas(sent.start) & self.arrest_words and \
                 not _lemmas_around(doc, sent) & self.harm_verbs:  # "raided ..., beat up and arrested four": an attack
             # "raided homes and arrested five", "conducted raids to detain activists": the raid is the arrest
-            acled = AcledCode(*self.coder.hints["arrest"])
+            acled = self.arrest_code
         held = actors.tok.get(d.trig.i)
         if d.type == EventType.PROTEST and acled.event_type not in ("Protests", "Riots", None) and len(src_ids) > 1 \
                 and held is not None and held.implied and held.key == src_ids[0]:
@@ -1737,13 +1739,8 @@ def _lemmas_around(doc: Doc, sent) -> set[str]:
     found = f.memo.get(key)
     if found is None:
         end = _told_until(doc, sent, 1)
-        found = f.memo[key] = {w for i, w in enumerate(f.lemma[sent.start:end], sent.start) if not _negated_prefix(f, i)}
+        found = f.memo[key] = {w for i, w in enumerate(f.lemma[sent.start:end], sent.start) if not negated_prefix(f, i)}
     return found
-
-
-def _negated_prefix(f: DocFacts, i: int) -> bool:
-    """"non-violent", "non-lethal": a word whose hyphenated "non" turns it into its opposite."""
-    return i >= 2 and f.lower[i - 1] in ("-", "–") and f.lower[i - 2] == "non"
 
 
 def _named_by_trigger(d: Draft, actors: ActorIndex, gid: str, kind: ActorKind) -> bool:
