@@ -765,7 +765,7 @@ class EventExtractor:
         f = facts(tok.doc)
         sent_lower = f.lower[sent_start(tok):sent_end(tok)]
         perfect = any(f.lemma[a.i] == "have" for a in children_with(tok, ("aux",)) + children_with(verb, ("aux",)))
-        period = _over_period(sent_lower, self.lex.frame("period_nouns"))
+        period = _over_period(sent_lower, self.lex.frame("period_nouns"), self.lex.frame("period_modifiers"))
         if subj.lemma_.lower() in self.lex.frame("cumulative_subjects") and subj.dep_ == "nsubj":
             if not (perfect or period):
                 return False
@@ -1857,17 +1857,15 @@ def _body_start(doc: Doc) -> int:
     return 0
 
 
-def _over_period(words: list[str], period_nouns: frozenset[str]) -> bool:
+def _over_period(words: list[str], period_nouns: frozenset[str], modifiers: frozenset[str]) -> bool:
     """Whether a sentence spans a period rather than a moment: "since March", "so far", "to date", "this
     month", "in recent weeks", "over the past year"."""
     if "since" in words:
         return True
     for a, b in zip(words, words[1:]):
-        if (a, b) in (("so", "far"), ("to", "date")) or \
-                a in ("this", "recent", "past", "last", "several", "few") and b in period_nouns:
+        if (a, b) in (("so", "far"), ("to", "date")) or a in modifiers and b in period_nouns:
             return True
     return False
-
 
 
 def _elsewhere(places: PlaceIndex, tok: Token, other: Token) -> bool:
