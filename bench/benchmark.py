@@ -1,8 +1,9 @@
 """Ingest speed and memory, measured in one run on one corpus (not a test; takes a few minutes):
 
-    .venv/bin/python bench/benchmark.py [--articles 400] [--workers 2]
+    .venv/bin/python bench/benchmark.py [--articles 400] [--workers 2] [--rounds 5] [--corpus FILE]
 
-It measures, on the same fictional articles (bench/corpus.py) written to a JSONL file:
+It measures, on the same articles (the fictional ones of bench/corpus.py, or the first ones of ``--corpus``)
+written to a JSONL file:
 
 * bare spaCy ``nlp.pipe`` words/s of the pipeline warwire loads, in one process, with ``n_process=N``, and
   in N independent processes each parsing its share (the ceiling for N extraction workers);
@@ -14,6 +15,12 @@ It measures, on the same fictional articles (bench/corpus.py) written to a JSONL
 * besides wall-clock words/s, words per CPU-second of all processes involved, which other work on the
   machine does not skew.
 
+The one-process rows (bare parse, extraction alone, end to end with one worker) share one loaded pipeline
+and run interleaved, round after round (``--rounds``), each round in a rotated order: a shared machine
+speeds up and slows down by 10-20% over tens of seconds, so measuring one row after another would compare
+different machines. The table gives each row's median and the ratios' medians over the rounds, with
+their range.
+
 Words are whitespace-separated tokens of the article text, counted the same way everywhere.
 """
 from __future__ import annotations
@@ -22,6 +29,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import sys
 import tempfile
 import threading
@@ -154,18 +162,6 @@ def bare_parse_processes(settings: Settings, texts: list[str], n: int) -> dict:
     return rates(words_of(texts), t)
 
 
-def extract_only(settings: Settings, articles) -> dict:
-    from warwire.pipeline import Extractor
-
-    extractor = Extractor(settings)
-    freeze_loaded()
-    list(extractor.extract_many(articles[:10]))
-    with timed() as t:
-        for _ in extractor.extract_many(articles):
-            pass
-    return rates(words_of(a.text for a in articles), t)
-
-
 def pipe_then_extract(settings: Settings, articles, n_process: int, db: Path) -> dict:
     """The n_process alternative: children parse, the parent runs the extraction stages and the store writes."""
     from warwire.pipeline import Extractor
@@ -179,6 +175,60 @@ def pipe_then_extract(settings: Settings, articles, n_process: int, db: Path) ->
         for doc, article in zip(docs, articles):
             store.add_result(extractor._process(doc, article))   # private, on purpose: the stages after the parse
     return rates(words_of(texts), t)
+
+
+def one_process(settings: Settings, articles, corpus: Path, warm: Path, rounds: int, dbs) -> dict[str, dict]:
+    """The bare parse, the extraction alone and end-to-end ingest with one (in-process) worker, on one loaded
+    pipeline, interleaved over ``rounds`` rounds; per row its words/s in every round, and the parent's peak
+    memory and the engine's start-up time for end to end."""
+    from warwire.ingest.engines import InProcessEngine
+    from warwire.pipeline import Extractor
+    from warwire.store import Store
+
+    texts = [a.text for a in articles]
+    words = words_of(texts)
+    events = [0]
+    with PeakRss() as rss, Fetcher() as fetcher:
+        started = time.perf_counter()
+        extractor = Extractor(settings)
+        with InProcessEngine(settings, extractor) as engine:   # freezes what is loaded, as ingest does
+            with Store.open(str(next(dbs))) as store:
+                ingest_located(discover([str(warm)], fetcher), store, engine)
+            startup = time.perf_counter() - started
+
+            def parse() -> int:
+                for _ in extractor.nlp.pipe(texts, batch_size=settings.batch_size):
+                    pass
+                return words
+
+            def extract() -> int:
+                events[0] = sum(len(result.events) for result in extractor.extract_many(articles))
+                return words
+
+            def ingest() -> int:
+                with Store.open(str(next(dbs))) as store:
+                    return ingest_located(discover([str(corpus)], fetcher), store, engine).words
+
+            runs = {"bare1": parse, "only": extract, "one": ingest}
+            out: dict[str, list[dict]] = {name: [] for name in runs}
+            names = list(runs)
+            for r in range(rounds):
+                for name in names[r % len(names):] + names[:r % len(names)]:
+                    with timed() as t:
+                        n = runs[name]()
+                    out[name].append(rates(n, t))
+    result = {name: {"rounds": rows, "wps": statistics.median(x["wps"] for x in rows),
+                     "wpcpu": statistics.median(x["wpcpu"] for x in rows)} for name, rows in out.items()}
+    result["one"].update(startup=startup, parent_mb=rss.parent_mb(),
+                         aps=len(articles) * result["one"]["wps"] / words)
+    result["only"]["events_per_kword"] = 1000 * events[0] / words
+    return result
+
+
+def paired(r: dict[str, dict], row: str, base: str, key: str = "wps") -> tuple[float, float, float]:
+    """The median, lowest and highest over the rounds of ``row``'s figure over ``base``'s in the same round."""
+    ratios = [a[key] / b[key] for a, b in zip(r[row]["rounds"], r[base]["rounds"])]
+    return statistics.median(ratios), min(ratios), max(ratios)
 
 
 def rates(words: int, t: dict) -> dict:
@@ -204,13 +254,13 @@ def end_to_end(settings: Settings, corpus: Path, warm: Path, workers: int, db: P
 def write_jsonl(path: Path, articles) -> None:
     with path.open("w") as fh:
         for a in articles:
-            fh.write(json.dumps({"id": a.id, "text": a.text, "published": a.published.isoformat(),
-                                 "title": a.title}) + "\n")
+            fh.write(json.dumps({"id": a.id, "text": a.text, "title": a.title, "url": a.url,
+                                 "published": a.published.isoformat() if a.published else None}) + "\n")
 
 
-def measure_all(articles, n: int, repeat: int) -> dict[str, dict]:
-    """Every measure on the same articles; each the fastest of ``repeat`` runs (other work on the machine
-    only ever slows a run down)."""
+def measure_all(articles, n: int, repeat: int, rounds: int) -> dict[str, dict]:
+    """Every measure on the same articles: the one-process rows interleaved over ``rounds`` rounds, the
+    others each the fastest of ``repeat`` runs."""
     settings = Settings()
     texts = [a.text for a in articles]
     with tempfile.TemporaryDirectory() as tmp:
@@ -219,22 +269,23 @@ def measure_all(articles, n: int, repeat: int) -> dict[str, dict]:
         write_jsonl(corpus, articles)
         write_jsonl(warm, fictional_articles(24, seed=99))
         dbs = (tmp / f"run{i}.duckdb" for i in range(10**6))   # a fresh store for every run
-        measures = {   # the pool first, while this process holds no pipeline: its parent memory is its own
-            "many": lambda: end_to_end(settings, corpus, warm, n, next(dbs)),
-            "one": lambda: end_to_end(settings, corpus, warm, 1, next(dbs)),
-            "bare1": lambda: bare_parse(settings, texts, 1),
-            "bare_n": lambda: bare_parse(settings, texts, n),
-            "bare_procs": lambda: bare_parse_processes(settings, texts, n),
-            "only": lambda: extract_only(settings, articles),
-            "alt": lambda: pipe_then_extract(settings, articles, n, next(dbs)),
-        }
-        return {name: max((run() for _ in range(repeat)), key=lambda r: r["wps"]) for name, run in measures.items()}
+        def best(run) -> dict:
+            return max((run() for _ in range(repeat)), key=lambda r: r["wps"])
+
+        # the pool first, while this process holds no pipeline (its parent memory is its own), then the
+        # one-process rows, before the other rows load more pipelines into this process
+        out = {"many": best(lambda: end_to_end(settings, corpus, warm, n, next(dbs)))}
+        out.update(one_process(settings, articles, corpus, warm, rounds, dbs))
+        out["bare_n"] = best(lambda: bare_parse(settings, texts, n))
+        out["bare_procs"] = best(lambda: bare_parse_processes(settings, texts, n))
+        out["alt"] = best(lambda: pipe_then_extract(settings, articles, n, next(dbs)))
+        return out
 
 
-def print_table(r: dict[str, dict], n: int) -> None:
+def print_table(r: dict[str, dict], n: int, rounds: int) -> None:
     one, many = r["one"], r["many"]
     per_worker = ", ".join(f"{mb:,.0f}" for mb in many["workers_mb"])
-    rows = [("bare spaCy nlp.pipe, 1 process", "bare1", ""),
+    rows = [("bare spaCy nlp.pipe, 1 process", "bare1", f"median of {rounds} rounds"),
             (f"bare spaCy nlp.pipe, n_process={n}", "bare_n", ""),
             (f"bare spaCy nlp.pipe in {n} independent processes", "bare_procs", "the pool's ceiling"),
             ("extraction alone (Extractor.extract_many), 1 process", "only", "no reading, no store"),
@@ -247,15 +298,20 @@ def print_table(r: dict[str, dict], n: int) -> None:
     print(f"\n{'measure':<58} {'words/s':>9} {'words/CPU-s':>12}  notes")
     for label, key, note in rows:
         print(f"{label:<58} {r[key]['wps']:>9,.0f} {r[key]['wpcpu']:>12,.0f}  {note}")
-    ratios = [("end-to-end / bare parse, 1 worker vs 1 process", one["wps"] / r["bare1"]["wps"], ""),
-              (f"end-to-end / bare parse, {n} workers vs n_process={n}", many["wps"] / r["bare_n"]["wps"], ""),
-              (f"end-to-end / bare parse, {n} workers vs {n} processes", many["wps"] / r["bare_procs"]["wps"], ""),
-              ("end-to-end / bare parse per CPU-second, 1 worker", one["wpcpu"] / r["bare1"]["wpcpu"], ""),
-              ("end-to-end / extraction alone, 1 process", one["wps"] / r["only"]["wps"], ""),
-              (f"{n}-worker speed-up over 1 worker, end-to-end", many["wps"] / one["wps"], "x"),
-              (f"worker pool vs nlp.pipe(n_process={n}) + extraction in parent", many["wps"] / r["alt"]["wps"], "x")]
-    print()
-    for label, value, unit in ratios:
+    print(f"\nevents extracted per 1,000 words of the corpus: {r['only']['events_per_kword']:.1f}")
+    print(f"ratios of rows measured in the same round: median over {rounds} rounds [lowest-highest]")
+    for label, (row, base, key) in [("end-to-end / bare parse, 1 worker vs 1 process", ("one", "bare1", "wps")),
+                                    ("end-to-end / bare parse per CPU-second, 1 worker", ("one", "bare1", "wpcpu")),
+                                    ("extraction alone / bare parse, 1 process", ("only", "bare1", "wps")),
+                                    ("end-to-end / extraction alone, 1 process", ("one", "only", "wps"))]:
+        mid, low, high = paired(r, row, base, key)
+        print(f"{label:<62} {mid:.2f} [{low:.2f}-{high:.2f}]")
+    print("\nratios of rows measured apart (the fastest of --repeat runs against a median)")
+    for label, value, unit in [
+            (f"end-to-end / bare parse, {n} workers vs n_process={n}", many["wps"] / r["bare_n"]["wps"], ""),
+            (f"end-to-end / bare parse, {n} workers vs {n} processes", many["wps"] / r["bare_procs"]["wps"], ""),
+            (f"{n}-worker speed-up over 1 worker, end-to-end", many["wps"] / one["wps"], "x"),
+            (f"worker pool vs nlp.pipe(n_process={n}) + extraction in parent", many["wps"] / r["alt"]["wps"], "x")]:
         print(f"{label:<62} {value:.2f}{unit}")
 
 
@@ -263,12 +319,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=400)
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
-    parser.add_argument("--repeat", type=int, default=1, help="run each measure this often, keep the fastest")
+    parser.add_argument("--repeat", type=int, default=1, help="run each multi-process measure this often, keep "
+                        "the fastest")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds of the one-process measures")
+    parser.add_argument("--corpus", type=Path, help="measure on the first --articles articles of this file or "
+                        "directory (what `warwire ingest` reads) instead of the fictional corpus")
     args = parser.parse_args()
-    articles = list(fictional_articles(args.articles, seed=7))
-    print(f"corpus: {len(articles)} fictional articles, {words_of(a.text for a in articles):,} words; "
+    if args.corpus:
+        with Fetcher() as fetcher:
+            found = [loc.article for loc in discover([str(args.corpus)], fetcher) if loc.error is None]
+        articles, what = found[:args.articles], f"articles of {args.corpus}"
+    else:
+        articles, what = list(fictional_articles(args.articles, seed=7)), "fictional articles (bench/corpus.py)"
+    print(f"corpus: {len(articles)} {what}, {words_of(a.text for a in articles):,} words; "
           f"{os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.2f}", flush=True)
-    print_table(measure_all(articles, args.workers, args.repeat), args.workers)
+    print_table(measure_all(articles, args.workers, args.repeat, args.rounds), args.workers, args.rounds)
     print(f"load average after: {os.getloadavg()[0]:.2f}. Wall-clock figures need an otherwise idle machine; "
           f"words/CPU-s do not.")
 

@@ -5,6 +5,8 @@
     ├── PipelineMissingError     the spaCy English pipeline is not installed
     ├── KnowledgeBaseError       an actor/place/cue data file cannot be read
     ├── StoreError               the event store cannot be opened, read or written
+    ├── ExtractionError          code "extraction_failed": a stage failed on one article (a bug); that
+    │                              article is reported, the run goes on, ingest does not store it
     │   └── StoreLockedError       another process holds the store file
     └── InputError               one input cannot be processed (carries a code)
         ├── EmptyInputError        code "empty"
@@ -106,6 +108,14 @@ class ContentTypeError(FetchError):
 
 class ResponseTooLargeError(FetchError):
     code = "too_large"
+
+
+class ExtractionError(WarwireError):
+    """An extraction stage raised on one article: a bug in warwire, not in the input. The article gets an
+    error record with this code and the run goes on with the others; ``warwire ingest`` does not store it,
+    so a later run (after the fix) extracts it again."""
+
+    code = "extraction_failed"
 
 
 class StoreError(WarwireError):

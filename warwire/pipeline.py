@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from .config import Settings
-from .errors import InputError, TooLargeError
+from .errors import ExtractionError, InputError, TooLargeError
 from .extract.actors import ActorFinder
 from .extract.docfacts import children, facts
 from .extract.events import LOCATIVE, EventExtractor
@@ -88,7 +88,19 @@ class Extractor:
                                     f"{self.settings.max_chars:,}; split it or raise max_chars.")
                 yield Result(item, error=ErrorInfo(err.code, err.message))
                 continue
-            yield self._process(next(docs), item)
+            yield self._guarded(next(docs), item)
+
+    def _guarded(self, doc, article: Article) -> Result:
+        """``_process``, with a failure of any stage on this one article turned into its error record: an
+        unforeseen parse must not end a run of thousands of articles."""
+        try:
+            return self._process(doc, article)
+        except Exception as exc:  # noqa: BLE001 - reported as this article's error, with the traceback logged
+            log.exception("extraction failed on article %s", article.id)
+            return Result(article, error=ErrorInfo(ExtractionError.code, (
+                f"Extraction failed on this article ({type(exc).__name__}: {exc}); the other articles are not "
+                f"affected. This is a bug in warwire: please report it with the article's text. `warwire ingest` "
+                f"does not store the article, so a run after the fix extracts it again.")))
 
     def _process(self, doc, article: Article) -> Result:
         actors = self.actors.find(doc)

@@ -26,6 +26,7 @@ from functools import partial
 from itertools import count
 
 from ..config import Settings
+from ..errors import ExtractionError
 from ..types import ErrorInfo, Result
 from .engines import Batch, Done, default_workers, make_engine
 from .fetch import Fetcher
@@ -160,6 +161,15 @@ def ingest_located(found: Iterable[Located], store, engine, on_progress: Progres
 
     with writer:
         for finished in engine.run(batches()):
+            failed = [(key, result) for key, result in finished if _retry_later(result)]
+            if failed:   # reported and counted, not stored: a run after the fix extracts them again
+                finished = [(key, result) for key, result in finished if not _retry_later(result)]
+                if run is not None:
+                    with writer.tally:
+                        run.counts["rejected"] += len(failed)
+                stored(failed, ["rejected"] * len(failed))
+            if not finished:
+                continue
             # one transaction per finished batch: a killed run loses the whole batch or none of it, and a
             # restart extracts it again, so every article is still stored exactly once
             writer.put(finished, [(result, waiting[key].url) for key, result in finished])
@@ -250,6 +260,12 @@ class _Writer:
         """Wait until every batch handed over is written."""
         with self._cond:
             self._cond.wait_for(lambda: self._written >= self._handed)
+
+
+def _retry_later(result: Result) -> bool:
+    """An article an extraction stage failed on (a bug, not the input): storing it would make every later
+    run skip it as already stored."""
+    return result.error is not None and result.error.code == ExtractionError.code
 
 
 def _groups(found: Iterable[Located], size: int) -> Iterator[list[Located]]:

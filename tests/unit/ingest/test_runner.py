@@ -213,3 +213,48 @@ def test_a_worker_that_cannot_load_the_pipeline_says_why(tmp_path, memory_store,
     with pytest.raises(PipelineMissingError, match="is not installed"):
         with make_engine(settings, workers=2, engine=engine_name) as broken:
             run([tmp_path], memory_store, broken)
+
+
+@pytest.mark.slow
+def test_an_article_a_stage_fails_on_is_reported_not_stored_and_extracted_again_later(corpus, tmp_path, engine,
+                                                                                       monkeypatch):
+    """A bug that makes one stage raise on one article costs that article, not the run: it gets an
+    extraction_failed record, the others are stored, and a later run (the bug fixed) extracts and stores it."""
+    from warwire.store import Store
+
+    events = engine._extractor.events
+    extract = events.extract
+
+    def broken(doc, article, actors, places):
+        if article.id == "ambush.txt":
+            raise KeyError("a parse no rule expected")
+        return extract(doc, article, actors, places)
+
+    monkeypatch.setattr(events, "extract", broken)
+    with Store.open(tmp_path / "events.duckdb") as store:
+        with store.run() as record:
+            first = ingest_located(discover([str(corpus.root)], None, None), store, engine, run=record)
+        assert first.added == corpus.good - 1 and first.rejected["extraction_failed"] == 1
+        assert record.counts["rejected"] == sum(corpus.rejected.values()) + 1
+        assert "ambush.txt" not in {r.article.id for r in store.results()}
+        monkeypatch.setattr(events, "extract", extract)
+        again = run([corpus.root], store, engine)
+        assert (again.added, again.duplicate) == (1, corpus.good - 1)
+        ambush = [r for r in store.results() if r.article.id == "ambush.txt"]
+        assert len(ambush) == 1 and ambush[0].error is None and ambush[0].events
+
+
+@pytest.mark.slow
+def test_extract_many_goes_on_after_a_stage_fails_on_one_article(extractor, monkeypatch):
+    from warwire.types import Article
+
+    places = extractor.places.find
+    monkeypatch.setattr(extractor.places, "find", lambda doc, *a: (_ for _ in ()).throw(ValueError("boom"))
+                        if "Dorvan" in doc.text else places(doc, *a))
+    texts = ["Rebels attacked an army post near Kidal on Monday, killing two soldiers.",
+             "Police in Dorvan arrested four men after a market fire.",
+             "Protesters marched through Bamako on Friday demanding fuel subsidies."]
+    results = list(extractor.extract_many([Article(str(i), t) for i, t in enumerate(texts)]))
+    assert [r.error.code if r.error else None for r in results] == [None, "extraction_failed", None]
+    assert "ValueError: boom" in results[1].error.message and "bug in warwire" in results[1].error.message
+    assert results[0].events and results[2].events
