@@ -5,9 +5,9 @@
     ├── PipelineMissingError     the spaCy English pipeline is not installed
     ├── KnowledgeBaseError       an actor/place/cue data file cannot be read
     ├── StoreError               the event store cannot be opened, read or written
+    │   └── StoreLockedError       another process holds the store file
     ├── ExtractionError          code "extraction_failed": a stage failed on one article (a bug); that
     │                              article is reported, the run goes on, ingest does not store it
-    │   └── StoreLockedError       another process holds the store file
     └── InputError               one input cannot be processed (carries a code)
         ├── EmptyInputError        code "empty"
         ├── BinaryInputError       code "binary"

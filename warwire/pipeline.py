@@ -97,10 +97,11 @@ class Extractor:
             return self._process(doc, article)
         except Exception as exc:  # noqa: BLE001 - reported as this article's error, with the traceback logged
             log.exception("extraction failed on article %s", article.id)
-            return Result(article, error=ErrorInfo(ExtractionError.code, (
+            err = ExtractionError(
                 f"Extraction failed on this article ({type(exc).__name__}: {exc}); the other articles are not "
                 f"affected. This is a bug in warwire: please report it with the article's text. `warwire ingest` "
-                f"does not store the article, so a run after the fix extracts it again.")))
+                f"does not store the article, so a run after the fix extracts it again.")
+            return Result(article, error=ErrorInfo(err.code, str(err)))
 
     def _process(self, doc, article: Article) -> Result:
         actors = self.actors.find(doc)

@@ -16,7 +16,7 @@ from spacy.util import filter_spans
 from ..kb.actors import ActorEntry, ActorKB, Restyle
 from ..kb.gazetteer import place_words
 from ..types import Actor, ActorKind, Span
-from .docfacts import children_with, facts, kids, span_text
+from .docfacts import children_with, facts, glued_hyphen_after, kids, span_text
 
 log = logging.getLogger(__name__)
 
@@ -96,9 +96,8 @@ class ActorIndex:
     def add(self, m: AMention) -> None:
         if any(i in self.tok for i in range(m.start, m.end)):
             return
-        doc = self.doc
-        if m.entry is None and m.end + 1 < len(doc) and doc[m.end].text in ("-", "–") and \
-                not doc[m.end - 1].whitespace_ and doc[m.end + 1].pos_ == "VERB":
+        f = facts(self.doc)
+        if m.entry is None and glued_hyphen_after(f, m.end) and m.end + 1 < len(f.pos) and f.pos[m.end + 1] == "VERB":
             return  # "was gang-raped": the first half of a verb, nobody named
         self.mentions.append(m)
         for i in range(m.start, m.end):
@@ -676,8 +675,8 @@ def _acts(span: SpacySpan) -> bool:
     """Whether a capital's name stands for its government: it speaks or acts ("Washington said"), owns an
     act ("Washington's response"), backs someone ("Tehran-backed"), or is listed with actors ("along with
     Tehran"). Anywhere else it is the city."""
-    root, doc = span.root, span.doc
-    if span.end < len(doc) and doc[span.end].text in ("-", "–") and not doc[span.end - 1].whitespace_:
+    root = span.root
+    if glued_hyphen_after(facts(span.doc), span.end):
         return True
     if root.dep_ in ("nsubj", "nsubjpass", "poss", "agent", "conj"):
         return True
@@ -738,7 +737,7 @@ def _property_name(ent: SpacySpan) -> bool:
 
 def _modifier(doc: Doc, m: AMention) -> bool:
     """"Iran" in "Iran-backed": part of a modifier, never what a later pronoun points to."""
-    return m.end < len(doc) and doc[m.end].text in ("-", "–") and not doc[m.end - 1].whitespace_
+    return glued_hyphen_after(facts(doc), m.end)
 
 
 def _description_after(doc: Doc, i: int) -> set[str]:

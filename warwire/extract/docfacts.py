@@ -205,6 +205,12 @@ def negated_prefix(f: DocFacts, i: int) -> bool:
     return i >= 2 and f.lower[i - 1] in ("-", "–") and f.lower[i - 2] == "non"
 
 
+def glued_hyphen_after(f: DocFacts, end: int) -> bool:
+    """Whether a hyphen at token ``end`` is glued to the word before it: "Iran-backed", "Gaza-based",
+    "gang-raped" (the words before it are the first half of a compound, not a name of their own)."""
+    return end < len(f.word) and f.word[end] in ("-", "–") and not f.space[end - 1]
+
+
 def span_text(span: Span) -> str:
     """``span.text``, sliced from the Doc's text read once: ``Span.text`` builds a Token for every word."""
     return facts(span.doc).text[span.start_char:span.end_char]

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 from ..kb.gazetteer import Gazetteer, PlaceEntry, fold, place_words
 from ..types import ActorKind, Place, Span
 from .actors import ActorIndex, _trim, name_after
-from .docfacts import children, conjuncts, facts, span_text
+from .docfacts import children, conjuncts, facts, glued_hyphen_after, span_text
 
 PRODUCER = "warwire.places.gazetteer.v1"
 # Nouns after a name that say what kind of place it is ("Jowzjan province", "Baghdad airport").
@@ -141,10 +141,11 @@ class PlaceFinder:
         # capitalised words only, found in the Doc's arrays: no Token for every other word
         capitalised = [i for i, (title, upper) in enumerate(doc.to_array([IS_TITLE, IS_UPPER]).tolist())
                        if title or upper] if len(doc) else []
+        f = facts(doc)
         for tok in (doc[i] for i in capitalised):
             if tok.i in idx.tok or tok.i in actors.place_tokens:
                 continue
-            if tok.i + 1 < len(doc) and doc[tok.i + 1].text in ("-", "–") and not tok.whitespace_:
+            if glued_hyphen_after(f, tok.i + 1):
                 continue
             iso3 = country_of(tok)  # nationality words and country names only: never a capital
             entry = self.gaz.country(iso3) if iso3 else None
@@ -179,7 +180,7 @@ class PlaceFinder:
         for span in filter_spans(spans):
             if self._is_actor(span, actors) or any(i in actors.not_places for i in range(span.start, span.end)):
                 continue
-            if span.end < len(doc) and f.word[span.end] in ("-", "–") and not f.space[span.end - 1]:
+            if glued_hyphen_after(f, span.end):
                 continue  # "Iran-backed", "Gaza-based": a modifier, not a place
             keep.append(span)
         return keep
@@ -538,11 +539,12 @@ def coded_at(doc: Doc) -> list[int]:
 
 def _capitalised(tok: Token) -> bool:
     """A word of a name: "Aleppo", and transliterations Python's istitle() rejects ("Dara’a", "Bza'a")."""
-    return tok.is_title or tok.text[:1].isupper() and any(c in tok.text for c in "’'ʼ") and not tok.is_upper
+    return _capitalised_words(tok.doc)[tok.i]
 
 
 def _capitalised_words(doc: Doc) -> list[bool]:
-    """``_capitalised`` of every token, from the Doc's arrays and read once per Doc."""
+    """``_capitalised`` of every token (title case, or a capital and an apostrophe in a word not all
+    capitals), from the Doc's arrays and read once per Doc."""
     f = facts(doc)
     found = f.memo.get("capitalised")
     if found is None:

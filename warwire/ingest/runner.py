@@ -161,9 +161,8 @@ def ingest_located(found: Iterable[Located], store, engine, on_progress: Progres
 
     with writer:
         for finished in engine.run(batches()):
-            failed = [(key, result) for key, result in finished if _retry_later(result)]
+            failed, finished = _split_failed(finished)
             if failed:   # reported and counted, not stored: a run after the fix extracts them again
-                finished = [(key, result) for key, result in finished if not _retry_later(result)]
                 if run is not None:
                     with writer.tally:
                         run.counts["rejected"] += len(failed)
@@ -262,10 +261,14 @@ class _Writer:
             self._cond.wait_for(lambda: self._written >= self._handed)
 
 
-def _retry_later(result: Result) -> bool:
-    """An article an extraction stage failed on (a bug, not the input): storing it would make every later
-    run skip it as already stored."""
-    return result.error is not None and result.error.code == ExtractionError.code
+def _split_failed(finished: Done) -> tuple[Done, Done]:
+    """The articles an extraction stage failed on (a bug, not the input), and the others. Storing the first
+    would make every later run skip them as already stored."""
+    failed, rest = [], []
+    for item in finished:
+        error = item[1].error
+        (failed if error is not None and error.code == ExtractionError.code else rest).append(item)
+    return failed, rest
 
 
 def _groups(found: Iterable[Located], size: int) -> Iterator[list[Located]]:
