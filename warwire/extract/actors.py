@@ -685,11 +685,16 @@ def _acts(span: SpacySpan) -> bool:
 
 def _headline(ent: SpacySpan) -> bool:
     """Whether a name stands in a title-case line (a headline): four words or more, nearly all capitalised."""
-    text = facts(ent.doc).text
+    f = facts(ent.doc)
+    text = f.text
     start = text.rfind("\n", 0, ent.start_char) + 1
     end = text.find("\n", ent.end_char)
-    words = [w for w in text[start:end if end >= 0 else len(text)].split() if w[:1].isalpha() and len(w) > 3]
-    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.9 * len(words)
+    key = ("headline", start, end)   # a line is judged once: a news page may be one long line of many names
+    found = f.memo.get(key)
+    if found is None:
+        words = [w for w in text[start:end if end >= 0 else len(text)].split() if w[:1].isalpha() and len(w) > 3]
+        found = f.memo[key] = len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.9 * len(words)
+    return found
 
 
 def _located(ent: SpacySpan) -> bool:
