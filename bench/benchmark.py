@@ -1,6 +1,6 @@
 """Ingest speed and memory, measured in one run on one corpus (not a test; takes a few minutes):
 
-    .venv/bin/python bench/benchmark.py [--articles 400] [--workers 2] [--rounds 5] [--corpus FILE]
+    .venv/bin/python bench/benchmark.py [--articles 400] [--workers 2] [--rounds 5] [--slice 32] [--corpus FILE]
 
 It measures, on the same articles (the fictional ones of bench/corpus.py, or the first ones of ``--corpus``)
 written to a JSONL file:
@@ -13,13 +13,15 @@ written to a JSONL file:
   store writes in the parent process, to show which one uses the cores better here;
 * the peak resident memory of each process doing extraction (psutil, sampled every 0.1 s);
 * besides wall-clock words/s, words per CPU-second of all processes involved, which other work on the
-  machine does not skew.
+  machine skews less (though a busy shared CPU still slows them: cache and memory bandwidth are shared).
 
 The one-process rows (bare parse, extraction alone, end to end with one worker) share one loaded pipeline
-and run interleaved, round after round (``--rounds``), each round in a rotated order: a shared machine
-speeds up and slows down by 10-20% over tens of seconds, so measuring one row after another would compare
-different machines. The table gives each row's median and the ratios' medians over the rounds, with
-their range.
+and run finely interleaved: the corpus is cut into slices of ``--slice`` articles, and every round
+(``--rounds``) runs each slice through the three rows one after the other, in an order that rotates from
+step to step. A shared machine speeds up and slows down by 10-20% over tens of seconds; measuring one row
+after another, or even whole-corpus rows in turn, compares different machines. Each row's figure is its
+words over its seconds summed over all steps, so every row samples the same drift; the ratios are those
+totals' ratios, printed with the quartiles of the steps' own ratios.
 
 Words are whitespace-separated tokens of the article text, counted the same way everywhere.
 """
@@ -177,16 +179,18 @@ def pipe_then_extract(settings: Settings, articles, n_process: int, db: Path) ->
     return rates(words_of(texts), t)
 
 
-def one_process(settings: Settings, articles, corpus: Path, warm: Path, rounds: int, dbs) -> dict[str, dict]:
+def one_process(settings: Settings, articles, slices: list[Path], warm: Path, rounds: int, dbs) -> dict[str, dict]:
     """The bare parse, the extraction alone and end-to-end ingest with one (in-process) worker, on one loaded
-    pipeline, interleaved over ``rounds`` rounds; per row its words/s in every round, and the parent's peak
-    memory and the engine's start-up time for end to end."""
+    pipeline, finely interleaved: every round runs each slice of the corpus through the three rows one after
+    the other, in an order that rotates, so the rows sample the same states of a machine whose speed drifts.
+    Per row its words and seconds in every (round, slice) step; the parent's peak memory and the engine's
+    start-up time for end to end."""
     from warwire.ingest.engines import InProcessEngine
     from warwire.pipeline import Extractor
     from warwire.store import Store
 
-    texts = [a.text for a in articles]
-    words = words_of(texts)
+    size = -(-len(articles) // len(slices))
+    parts = [articles[i:i + size] for i in range(0, len(articles), size)]
     events = 0   # extracted per pass (the same in every round)
     with PeakRss() as rss, Fetcher() as fetcher:
         started = time.perf_counter()
@@ -196,40 +200,53 @@ def one_process(settings: Settings, articles, corpus: Path, warm: Path, rounds: 
                 ingest_located(discover([str(warm)], fetcher), store, engine)
             startup = time.perf_counter() - started
 
-            def parse() -> int:
-                for _ in extractor.nlp.pipe(texts, batch_size=settings.batch_size):
+            def parse(part, path, store) -> int:
+                for _ in extractor.nlp.pipe([a.text for a in part], batch_size=settings.batch_size):
                     pass
-                return words
+                return words_of(a.text for a in part)
 
-            def extract() -> int:
+            def extract(part, path, store) -> int:
                 nonlocal events
-                events = sum(len(result.events) for result in extractor.extract_many(articles))
-                return words
+                events += sum(len(result.events) for result in extractor.extract_many(part))
+                return words_of(a.text for a in part)
 
-            def ingest() -> int:
-                with Store.open(str(next(dbs))) as store:
-                    return ingest_located(discover([str(corpus)], fetcher), store, engine).words
+            def ingest(part, path, store) -> int:
+                return ingest_located(discover([str(path)], fetcher), store, engine).words
 
             runs = {"bare1": parse, "only": extract, "one": ingest}
             out: dict[str, list[dict]] = {name: [] for name in runs}
             names = list(runs)
-            for r in range(rounds):
-                for name in names[r % len(names):] + names[:r % len(names)]:
-                    with timed() as t:
-                        n = runs[name]()
-                    out[name].append(rates(n, t))
-    result = {name: {"rounds": rows, "wps": statistics.median(x["wps"] for x in rows),
-                     "wpcpu": statistics.median(x["wpcpu"] for x in rows)} for name, rows in out.items()}
+            step = 0
+            for _ in range(rounds):
+                with Store.open(str(next(dbs))) as store:   # a fresh store per round: its articles are new to it
+                    for part, path in zip(parts, slices):
+                        for name in names[step % len(names):] + names[:step % len(names)]:
+                            with timed() as t:
+                                n = runs[name](part, path, store)
+                            out[name].append({"words": n, **t})
+                        step += 1
+    result = {name: {"steps": rows, **totals(rows)} for name, rows in out.items()}
     result["one"].update(startup=startup, parent_mb=rss.parent_mb(),
-                         aps=len(articles) * result["one"]["wps"] / words)
-    result["only"]["events_per_kword"] = 1000 * events / words
+                         aps=len(articles) * result["one"]["wps"] / words_of(a.text for a in articles))
+    result["only"]["events_per_kword"] = 1000 * events / (rounds * words_of(a.text for a in articles))
     return result
 
 
+def totals(steps: list[dict]) -> dict:
+    """Words/s and words per CPU-second over all the steps of a row."""
+    words = sum(x["words"] for x in steps)
+    return {"wps": words / sum(x["s"] for x in steps), "wpcpu": words / sum(x["cpu"] for x in steps)}
+
+
 def paired(r: dict[str, dict], row: str, base: str, key: str = "wps") -> tuple[float, float, float]:
-    """The median, lowest and highest over the rounds of ``row``'s figure over ``base``'s in the same round."""
-    ratios = [a[key] / b[key] for a, b in zip(r[row]["rounds"], r[base]["rounds"])]
-    return statistics.median(ratios), min(ratios), max(ratios)
+    """``row``'s figure over ``base``'s over all steps, and the quartiles of the same ratio step by step."""
+    ratios = sorted(rate(a, key) / rate(b, key) for a, b in zip(r[row]["steps"], r[base]["steps"]))
+    q = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
+    return r[row][key] / r[base][key], q[0], q[2]
+
+
+def rate(step: dict, key: str) -> float:
+    return step["words"] / (step["s"] if key == "wps" else step["cpu"])
 
 
 def rates(words: int, t: dict) -> dict:
@@ -259,15 +276,19 @@ def write_jsonl(path: Path, articles) -> None:
                                  "published": a.published.isoformat() if a.published else None}) + "\n")
 
 
-def measure_all(articles, n: int, repeat: int, rounds: int) -> dict[str, dict]:
-    """Every measure on the same articles: the one-process rows interleaved over ``rounds`` rounds, the
-    others each the fastest of ``repeat`` runs."""
+def measure_all(articles, n: int, repeat: int, rounds: int, slice_size: int, pool: bool = True) -> dict[str, dict]:
+    """Every measure on the same articles: the one-process rows interleaved slice by slice over ``rounds``
+    rounds, the others each the fastest of ``repeat`` runs."""
     settings = Settings()
     texts = [a.text for a in articles]
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         corpus, warm = tmp / "corpus.jsonl", tmp / "warm.jsonl"
         write_jsonl(corpus, articles)
+        slices = []
+        for i in range(0, len(articles), slice_size):
+            slices.append(tmp / f"slice{i // slice_size}.jsonl")
+            write_jsonl(slices[-1], articles[i:i + slice_size])
         write_jsonl(warm, fictional_articles(24, seed=99))
         dbs = (tmp / f"run{i}.duckdb" for i in range(10**6))   # a fresh store for every run
         def best(run) -> dict:
@@ -275,18 +296,20 @@ def measure_all(articles, n: int, repeat: int, rounds: int) -> dict[str, dict]:
 
         # the pool first, while this process holds no pipeline (its parent memory is its own), then the
         # one-process rows, before the other rows load more pipelines into this process
-        out = {"many": best(lambda: end_to_end(settings, corpus, warm, n, next(dbs)))}
-        out.update(one_process(settings, articles, corpus, warm, rounds, dbs))
+        out = {"many": best(lambda: end_to_end(settings, corpus, warm, n, next(dbs)))} if pool else {}
+        out.update(one_process(settings, articles, slices, warm, rounds, dbs))
+        if not pool:
+            return out
         out["bare_n"] = best(lambda: bare_parse(settings, texts, n))
         out["bare_procs"] = best(lambda: bare_parse_processes(settings, texts, n))
         out["alt"] = best(lambda: pipe_then_extract(settings, articles, n, next(dbs)))
         return out
 
 
-def print_table(r: dict[str, dict], n: int, rounds: int) -> None:
-    one, many = r["one"], r["many"]
-    per_worker = ", ".join(f"{mb:,.0f}" for mb in many["workers_mb"])
-    rows = [("bare spaCy nlp.pipe, 1 process", "bare1", f"median of {rounds} rounds"),
+def print_table(r: dict[str, dict], n: int, rounds: int, slices: int) -> None:
+    one, many = r["one"], r.get("many")
+    per_worker = ", ".join(f"{mb:,.0f}" for mb in many["workers_mb"]) if many else ""
+    rows = [("bare spaCy nlp.pipe, 1 process", "bare1", f"{rounds} rounds of {slices} slices"),
             (f"bare spaCy nlp.pipe, n_process={n}", "bare_n", ""),
             (f"bare spaCy nlp.pipe in {n} independent processes", "bare_procs", "the pool's ceiling"),
             ("extraction alone (Extractor.extract_many), 1 process", "only", "no reading, no store"),
@@ -294,20 +317,25 @@ def print_table(r: dict[str, dict], n: int, rounds: int) -> None:
              f"{one['aps']:.1f} articles/s; peak RSS {one['parent_mb']:,.0f} MB; start-up {one['startup']:.1f}s"),
             (f"end-to-end ingest, {n} worker processes", "many",
              f"{many['aps']:.1f} articles/s; peak RSS per worker {per_worker} MB, parent "
-             f"{many['parent_mb']:,.0f} MB; start-up {many['startup']:.1f}s"),
+             f"{many['parent_mb']:,.0f} MB; start-up {many['startup']:.1f}s" if many else ""),
             (f"alternative: nlp.pipe(n_process={n}), extract+store in parent", "alt", "not used")]
     print(f"\n{'measure':<58} {'words/s':>9} {'words/CPU-s':>12}  notes")
     for label, key, note in rows:
+        if key not in r:
+            continue
         print(f"{label:<58} {r[key]['wps']:>9,.0f} {r[key]['wpcpu']:>12,.0f}  {note}")
     print(f"\nevents extracted per 1,000 words of the corpus: {r['only']['events_per_kword']:.1f}")
-    print(f"ratios of rows measured in the same round: median over {rounds} rounds [lowest-highest]")
+    print(f"ratios of rows interleaved slice by slice: over all {rounds * slices} steps [quartiles of the steps' "
+          f"own ratios]")
     for label, (row, base, key) in [("end-to-end / bare parse, 1 worker vs 1 process", ("one", "bare1", "wps")),
                                     ("end-to-end / bare parse per CPU-second, 1 worker", ("one", "bare1", "wpcpu")),
                                     ("extraction alone / bare parse, 1 process", ("only", "bare1", "wps")),
                                     ("end-to-end / extraction alone, 1 process", ("one", "only", "wps"))]:
         mid, low, high = paired(r, row, base, key)
         print(f"{label:<62} {mid:.2f} [{low:.2f}-{high:.2f}]")
-    print("\nratios of rows measured apart (the fastest of --repeat runs against a median)")
+    if not many:
+        return
+    print("\nratios of rows measured apart (the fastest of --repeat runs; the one-worker row over all its steps)")
     for label, value, unit in [
             (f"end-to-end / bare parse, {n} workers vs n_process={n}", many["wps"] / r["bare_n"]["wps"], ""),
             (f"end-to-end / bare parse, {n} workers vs {n} processes", many["wps"] / r["bare_procs"]["wps"], ""),
@@ -323,6 +351,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="run each multi-process measure this often, keep "
                         "the fastest")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds of the one-process measures")
+    parser.add_argument("--no-pool", action="store_true", help="only the one-process rows (a quicker A/B)")
+    parser.add_argument("--slice", type=int, default=32, help="articles per interleaved step of a round")
     parser.add_argument("--corpus", type=Path, help="measure on the first --articles articles of this file or "
                         "directory (what `warwire ingest` reads) instead of the fictional corpus")
     args = parser.parse_args()
@@ -334,9 +364,11 @@ def main() -> None:
         articles, what = list(fictional_articles(args.articles, seed=7)), "fictional articles (bench/corpus.py)"
     print(f"corpus: {len(articles)} {what}, {words_of(a.text for a in articles):,} words; "
           f"{os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.2f}", flush=True)
-    print_table(measure_all(articles, args.workers, args.repeat, args.rounds), args.workers, args.rounds)
+    slices = -(-len(articles) // args.slice)
+    measured = measure_all(articles, args.workers, args.repeat, args.rounds, args.slice, not args.no_pool)
+    print_table(measured, args.workers, args.rounds, slices)
     print(f"load average after: {os.getloadavg()[0]:.2f}. Wall-clock figures need an otherwise idle machine; "
-          f"words/CPU-s do not.")
+          f"words/CPU-s less so.")
 
 
 if __name__ == "__main__":

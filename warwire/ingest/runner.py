@@ -21,6 +21,7 @@ import queue
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import count
@@ -198,10 +199,12 @@ class _Writer:
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
         self._own = None
+        self._stack = ExitStack()
 
     def __enter__(self) -> "_Writer":
         if hasattr(self.store, "for_thread"):
-            self._own = self.store.for_thread()
+            self._own = self._stack.enter_context(self.store.for_thread())
+            self._stack.enter_context(self._own.single_threaded())
             self._thread = threading.Thread(target=self._work, name="warwire-store-writer", daemon=True)
             self._thread.start()
         return self
@@ -210,7 +213,7 @@ class _Writer:
         if self._thread is not None:
             self._todo.put(None)   # after the batch being written, if any: a transaction is never cut short
             self._thread.join()
-            self._own.close()
+            self._stack.close()   # DuckDB's threads set back, then the connection closed
 
     def _work(self) -> None:
         while (item := self._todo.get()) is not None:

@@ -102,6 +102,18 @@ class Store:
         thread: one DuckDB connection must not be used by two threads at once. Close it when done."""
         return Store(self._con.cursor(), self.path, self.read_only)
 
+    @contextmanager
+    def single_threaded(self):
+        """DuckDB's worker threads (a setting of the whole database) limited to one while the block runs, then
+        set back. Batch inserts gain nothing from a second thread, and during an ingest every core is busy
+        parsing: on 2 cores, a second DuckDB thread made the parse 2-3% slower (bench/benchmark.py)."""
+        before = int(self._con.execute("SELECT current_setting('threads')").fetchone()[0])
+        self._con.execute("SET threads = 1")
+        try:
+            yield self
+        finally:
+            self._con.execute(f"SET threads = {before}")
+
     def __enter__(self) -> "Store":
         return self
 

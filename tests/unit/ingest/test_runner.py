@@ -54,17 +54,27 @@ def test_a_store_written_by_the_writer_thread_holds_what_one_written_in_line_hol
 
     def ingest_into(path):
         with Store.open(path) as store:
+            store._con.execute("SET threads = 2")
             with store.run() as record:
                 counts = ingest_located(discover([str(corpus.root)], None, None), store, engine, run=record)
             again = run([corpus.root], store, engine)
+            after.append(store._con.execute("SELECT current_setting('threads')").fetchone()[0])
             return counts, record.counts, {r.article.id: r.to_dict() for r in store.results()}, again
 
-    threads = []
+    threads, duckdb_threads, after = [], set(), []
     add_results = Store.add_results
-    monkeypatch.setattr(Store, "add_results", lambda self, items, run=None: threads.append(
-        threading.current_thread().name) or add_results(self, items, run=run))
+
+    def add_results_noted(self, items, run=None):
+        threads.append(threading.current_thread().name)
+        if threads[-1] == "warwire-store-writer":
+            duckdb_threads.add(self._con.execute("SELECT current_setting('threads')").fetchone()[0])
+        return add_results(self, items, run=run)
+
+    monkeypatch.setattr(Store, "add_results", add_results_noted)
     counts, tally, stored, again = ingest_into(tmp_path / "threaded.duckdb")
     assert "warwire-store-writer" in threads and "MainThread" in threads   # batches there, rejections here
+    # the writer keeps DuckDB to one thread of its own while the run parses, and sets it back after
+    assert duckdb_threads == {1} and after == [2]
     monkeypatch.delattr(Store, "for_thread")   # no second connection: everything in the caller's thread
     threads.clear()
     assert ingest_into(tmp_path / "in_line.duckdb") == (counts, tally, stored, again)
