@@ -185,6 +185,7 @@ class _Writer:
     connection to the store (``Store.for_thread``), while the caller goes on to the next batch; at most one
     batch waits for it. The caller learns the statuses from ``written()`` and ``finish()`` and counts them
     itself. A store that cannot give a second connection (a test double) is written in the caller's thread.
+    While it runs, DuckDB works on one thread (``Store.single_threaded``): the parse needs the cores.
 
     The caller's own writes (rejected inputs) first wait until the writer is idle (``idle``); its tally of
     duplicates on the run's record takes ``tally``, the lock the writer holds while it writes."""
