@@ -179,18 +179,18 @@ def pipe_then_extract(settings: Settings, articles, n_process: int, db: Path) ->
     return rates(words_of(texts), t)
 
 
-def one_process(settings: Settings, articles, slices: list[Path], warm: Path, rounds: int, dbs) -> dict[str, dict]:
+def one_process(settings: Settings, slices: list[tuple[list, Path]], warm: Path, rounds: int, dbs) -> dict[str, dict]:
     """The bare parse, the extraction alone and end-to-end ingest with one (in-process) worker, on one loaded
     pipeline, finely interleaved: every round runs each slice of the corpus through the three rows one after
     the other, in an order that rotates, so the rows sample the same states of a machine whose speed drifts.
-    Per row its words and seconds in every (round, slice) step; the parent's peak memory and the engine's
-    start-up time for end to end."""
+    ``slices``: each slice's articles and the JSONL file holding them. Per row its words and seconds in every
+    (round, slice) step; the parent's peak memory and the engine's start-up time for end to end."""
     from warwire.ingest.engines import InProcessEngine
     from warwire.pipeline import Extractor
     from warwire.store import Store
 
-    size = -(-len(articles) // len(slices))
-    parts = [articles[i:i + size] for i in range(0, len(articles), size)]
+    articles = [a for part, _ in slices for a in part]
+    words = words_of(a.text for a in articles)
     events = 0   # extracted per pass (the same in every round)
     with PeakRss() as rss, Fetcher() as fetcher:
         started = time.perf_counter()
@@ -219,7 +219,7 @@ def one_process(settings: Settings, articles, slices: list[Path], warm: Path, ro
             step = 0
             for _ in range(rounds):
                 with Store.open(str(next(dbs))) as store:   # a fresh store per round: its articles are new to it
-                    for part, path in zip(parts, slices):
+                    for part, path in slices:
                         for name in names[step % len(names):] + names[:step % len(names)]:
                             with timed() as t:
                                 n = runs[name](part, path, store)
@@ -227,8 +227,8 @@ def one_process(settings: Settings, articles, slices: list[Path], warm: Path, ro
                         step += 1
     result = {name: {"steps": rows, **totals(rows)} for name, rows in out.items()}
     result["one"].update(startup=startup, parent_mb=rss.parent_mb(),
-                         aps=len(articles) * result["one"]["wps"] / words_of(a.text for a in articles))
-    result["only"]["events_per_kword"] = 1000 * events / (rounds * words_of(a.text for a in articles))
+                         aps=len(articles) * result["one"]["wps"] / words)
+    result["only"]["events_per_kword"] = 1000 * events / (rounds * words)
     return result
 
 
@@ -285,10 +285,10 @@ def measure_all(articles, n: int, repeat: int, rounds: int, slice_size: int, poo
         tmp = Path(tmp)
         corpus, warm = tmp / "corpus.jsonl", tmp / "warm.jsonl"
         write_jsonl(corpus, articles)
-        slices = []
-        for i in range(0, len(articles), slice_size):
-            slices.append(tmp / f"slice{i // slice_size}.jsonl")
-            write_jsonl(slices[-1], articles[i:i + slice_size])
+        slices = [(articles[i:i + slice_size], tmp / f"slice{i // slice_size}.jsonl")
+                  for i in range(0, len(articles), slice_size)]
+        for part, path in slices:
+            write_jsonl(path, part)
         write_jsonl(warm, fictional_articles(24, seed=99))
         dbs = (tmp / f"run{i}.duckdb" for i in range(10**6))   # a fresh store for every run
         def best(run) -> dict:
@@ -297,7 +297,7 @@ def measure_all(articles, n: int, repeat: int, rounds: int, slice_size: int, poo
         # the pool first, while this process holds no pipeline (its parent memory is its own), then the
         # one-process rows, before the other rows load more pipelines into this process
         out = {"many": best(lambda: end_to_end(settings, corpus, warm, n, next(dbs)))} if pool else {}
-        out.update(one_process(settings, articles, slices, warm, rounds, dbs))
+        out.update(one_process(settings, slices, warm, rounds, dbs))
         if not pool:
             return out
         out["bare_n"] = best(lambda: bare_parse(settings, texts, n))
@@ -306,8 +306,9 @@ def measure_all(articles, n: int, repeat: int, rounds: int, slice_size: int, poo
         return out
 
 
-def print_table(r: dict[str, dict], n: int, rounds: int, slices: int) -> None:
+def print_table(r: dict[str, dict], n: int, rounds: int) -> None:
     one, many = r["one"], r.get("many")
+    slices = len(one["steps"]) // rounds
     per_worker = ", ".join(f"{mb:,.0f}" for mb in many["workers_mb"]) if many else ""
     rows = [("bare spaCy nlp.pipe, 1 process", "bare1", f"{rounds} rounds of {slices} slices"),
             (f"bare spaCy nlp.pipe, n_process={n}", "bare_n", ""),
@@ -364,9 +365,8 @@ def main() -> None:
         articles, what = list(fictional_articles(args.articles, seed=7)), "fictional articles (bench/corpus.py)"
     print(f"corpus: {len(articles)} {what}, {words_of(a.text for a in articles):,} words; "
           f"{os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.2f}", flush=True)
-    slices = -(-len(articles) // args.slice)
     measured = measure_all(articles, args.workers, args.repeat, args.rounds, args.slice, not args.no_pool)
-    print_table(measured, args.workers, args.rounds, slices)
+    print_table(measured, args.workers, args.rounds)
     print(f"load average after: {os.getloadavg()[0]:.2f}. Wall-clock figures need an otherwise idle machine; "
           f"words/CPU-s less so.")
 

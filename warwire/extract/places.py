@@ -139,8 +139,7 @@ class PlaceFinder:
 
     def _attributive(self, doc: Doc, idx: PlaceIndex, actors: ActorIndex, country_of) -> None:
         # capitalised words only, found in the Doc's arrays: no Token for every other word
-        capitalised = [i for i, (title, upper) in enumerate(doc.to_array([IS_TITLE, IS_UPPER]).tolist())
-                       if title or upper] if len(doc) else []
+        capitalised = [i for i, (title, upper) in enumerate(_case_flags(doc)) if title or upper]
         f = facts(doc)
         for tok in (doc[i] for i in capitalised):
             if tok.i in idx.tok or tok.i in actors.place_tokens:
@@ -548,9 +547,17 @@ def _capitalised_words(doc: Doc) -> list[bool]:
     f = facts(doc)
     found = f.memo.get("capitalised")
     if found is None:
-        flags = doc.to_array([IS_TITLE, IS_UPPER]).tolist() if len(doc) else []
         found = f.memo["capitalised"] = [bool(title or w[:1].isupper() and any(c in w for c in "’'ʼ") and not upper)
-                                         for (title, upper), w in zip(flags, f.word)]
+                                         for (title, upper), w in zip(_case_flags(doc), f.word)]
+    return found
+
+
+def _case_flags(doc: Doc) -> list[list[int]]:
+    """Each token's ``[is_title, is_upper]``, read from the Doc's arrays once per Doc."""
+    memo = facts(doc).memo
+    found = memo.get("case_flags")
+    if found is None:
+        found = memo["case_flags"] = doc.to_array([IS_TITLE, IS_UPPER]).tolist() if len(doc) else []
     return found
 
 

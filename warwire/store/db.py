@@ -106,7 +106,7 @@ class Store:
     def single_threaded(self):
         """DuckDB's worker threads (a setting of the whole database) limited to one while the block runs, then
         set back. Batch inserts gain nothing from a second thread, and during an ingest every core is busy
-        parsing: on 2 cores, a second DuckDB thread made the parse 2-3% slower (bench/benchmark.py)."""
+        parsing: on 2 cores, with DuckDB's second thread an ingest took 2-3% longer (README, Speed)."""
         before = int(self._con.execute("SELECT current_setting('threads')").fetchone()[0])
         self._con.execute("SET threads = 1")
         try:
